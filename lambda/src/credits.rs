@@ -1,0 +1,50 @@
+//! The business rule: keep the `CREDIT` transactions, total them exactly, sign their IDs.
+
+use crate::error::{ErrorCode, InputError};
+use crate::money::Total;
+use crate::payload::Transaction;
+use crate::signature::Signer;
+
+/// The only transaction type that counts, compared case-sensitively.
+pub const CREDIT: &str = "CREDIT";
+
+#[derive(Default)]
+pub struct CreditSummary {
+    total: Total,
+    signer: Signer,
+    count: usize,
+}
+
+/// The finished summary, ready to render.
+pub struct Summary {
+    pub total: Total,
+    pub signature: [u8; 64],
+    pub credit_count: usize,
+}
+
+impl CreditSummary {
+    pub fn add(&mut self, index: usize, tx: &Transaction<'_>) -> Result<(), InputError> {
+        if tx.kind != CREDIT {
+            return Ok(());
+        }
+        self.total.add(tx.amount).map_err(|_| {
+            InputError::new(
+                ErrorCode::TotalOutOfRange,
+                format!(
+                    "totalCredit: the exact sum leaves the supported range at transactions[{index}]"
+                ),
+            )
+        })?;
+        self.signer.update(tx.id);
+        self.count += 1;
+        Ok(())
+    }
+
+    pub fn finish(self) -> Summary {
+        Summary {
+            total: self.total,
+            signature: self.signer.finish(),
+            credit_count: self.count,
+        }
+    }
+}

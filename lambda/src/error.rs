@@ -1,0 +1,109 @@
+//! Input errors: a stable machine code, the HTTP status an API caller sees, the `errorType` a
+//! direct caller sees, and a message that names the field and what was wrong with it.
+
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// The bytes are not JSON (syntax, bad escapes, invalid UTF-8, numbers JSON parsers refuse).
+    InvalidJson,
+    /// Valid JSON of the wrong shape: missing field, wrong type, empty id, duplicate key.
+    InvalidPayload,
+    /// An amount that cannot be held exactly (too precise, out of range).
+    InvalidAmount,
+    /// The exact total does not fit.
+    TotalOutOfRange,
+    /// The request body exceeds Lambda's 6 MB synchronous payload limit.
+    PayloadTooLarge,
+    /// An API Gateway body that cannot be decoded (bad base64).
+    InvalidBody,
+    /// An API Gateway request whose content-type is not JSON.
+    UnsupportedMediaType,
+}
+
+impl ErrorCode {
+    /// The `error.code` field of an HTTP error body.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidJson => "INVALID_JSON",
+            ErrorCode::InvalidPayload => "INVALID_PAYLOAD",
+            ErrorCode::InvalidAmount => "INVALID_AMOUNT",
+            ErrorCode::TotalOutOfRange => "TOTAL_OUT_OF_RANGE",
+            ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            ErrorCode::InvalidBody => "INVALID_BODY",
+            ErrorCode::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+        }
+    }
+
+    /// The Lambda `errorType` of a direct invocation that fails.
+    pub fn error_type(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidJson => "InvalidJson",
+            ErrorCode::InvalidPayload => "InvalidPayload",
+            ErrorCode::InvalidAmount => "InvalidAmount",
+            ErrorCode::TotalOutOfRange => "TotalOutOfRange",
+            ErrorCode::PayloadTooLarge => "PayloadTooLarge",
+            ErrorCode::InvalidBody => "InvalidBody",
+            ErrorCode::UnsupportedMediaType => "UnsupportedMediaType",
+        }
+    }
+
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
+            _ => 400,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        InputError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A shape error at a field path such as `transactions[3].amount`.
+    pub fn payload(path: impl fmt::Display, problem: impl fmt::Display) -> Self {
+        InputError::new(ErrorCode::InvalidPayload, format!("{path}: {problem}"))
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.error_type(), self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Turns a simd-json failure into a message a caller can act on (`byte` is an offset into the
+/// document that failed: the request body for API Gateway events).
+pub fn json_error(err: &simd_json::Error, what: &str) -> InputError {
+    use simd_json::ErrorType as T;
+    let problem = match err.error() {
+        T::Eof | T::UnterminatedString => "unexpected end of input",
+        T::InvalidUtf8 => "invalid UTF-8",
+        T::InvalidNumber | T::InvalidExponent | T::Overflow => {
+            "invalid number, or a number too large for JSON parsers"
+        }
+        T::InvalidUnicodeCodepoint => "invalid \\u escape (lone surrogate or bad code point)",
+        T::InvalidEscape | T::InvalidUnicodeEscape => "invalid escape sequence in a string",
+        T::DepthLimitExceeded => "nesting deeper than 1024 levels",
+        T::TrailingData => "trailing characters after the JSON value",
+        _ => "syntax error",
+    };
+    let message = match err.index() {
+        0 if matches!(err.error(), T::Eof) => format!("{what} is not valid JSON: {problem}"),
+        at => format!("{what} is not valid JSON: {problem} near byte {at}"),
+    };
+    InputError::new(ErrorCode::InvalidJson, message)
+}

@@ -1,0 +1,321 @@
+//! Exact decimal money: amounts are read from the JSON number's *text* (never through `f64`),
+//! held as fixed-point `i128` with 18 decimal places, and summed with overflow checks. Anything
+//! that cannot be held exactly is an error, never a rounded value.
+
+use std::fmt;
+
+/// Decimal places kept exactly. 18 covers every currency and crypto-asset unit in use.
+pub const SCALE: u32 = 18;
+/// Amounts must be below 10^15 in magnitude (a quadrillion): far above any real transaction,
+/// and small enough that 10^33 units times any batch Lambda can carry stays inside `i128`.
+pub const MAX_INTEGER_DIGITS: u32 = 15;
+
+const UNIT: i128 = 10i128.pow(SCALE);
+const LIMIT: i128 = 10i128.pow(SCALE + MAX_INTEGER_DIGITS);
+/// More significant digits than this cannot fit the limits above, whatever the exponent.
+const MAX_SIGNIFICANT_DIGITS: u32 = SCALE + MAX_INTEGER_DIGITS;
+
+/// An exact amount: `units / 10^18`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Amount {
+    units: i128,
+}
+
+/// Why an amount was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AmountError {
+    /// Not a JSON number (the parser vouches for the grammar; this is defence in depth).
+    NotANumber,
+    /// Non-zero digits beyond the 18th decimal place: exact representation impossible.
+    TooPrecise,
+    /// Magnitude of 10^15 or more.
+    OutOfRange,
+}
+
+impl fmt::Display for AmountError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AmountError::NotANumber => "is not a valid decimal number",
+            AmountError::TooPrecise => {
+                "has more than 18 decimal places and cannot be represented exactly"
+            }
+            AmountError::OutOfRange => "is out of range: its magnitude must be below 1e15",
+        })
+    }
+}
+
+impl Amount {
+    pub const ZERO: Amount = Amount { units: 0 };
+
+    /// Builds an amount from fixed-point units (`units / 10^18`), within the accepted range.
+    pub fn from_units(units: i128) -> Result<Amount, AmountError> {
+        if units.unsigned_abs() >= LIMIT as u128 {
+            return Err(AmountError::OutOfRange);
+        }
+        Ok(Amount { units })
+    }
+
+    /// The fixed-point value, `self / 10^-18`.
+    pub fn units(self) -> i128 {
+        self.units
+    }
+
+    /// Parses the text of a JSON number (`-?int(.frac)?([eE][+-]?exp)?`) exactly.
+    pub fn parse(text: &[u8]) -> Result<Amount, AmountError> {
+        let mut i = 0;
+        let negative = text.first() == Some(&b'-');
+        if negative {
+            i += 1;
+        }
+        let mut mantissa: u128 = 0;
+        let mut significant: u32 = 0;
+        // Zeros seen since the last non-zero digit, not yet multiplied into `mantissa`.
+        let mut pending_zeros: u32 = 0;
+        let mut fraction_digits: i64 = 0;
+        let mut any_digit = false;
+        let mut in_fraction = false;
+
+        while i < text.len() {
+            let c = text[i];
+            match c {
+                b'0'..=b'9' => {
+                    any_digit = true;
+                    if in_fraction {
+                        fraction_digits += 1;
+                    }
+                    if c == b'0' {
+                        if significant > 0 {
+                            pending_zeros = pending_zeros.saturating_add(1);
+                        }
+                    } else {
+                        let grow = pending_zeros + 1;
+                        if significant + grow > MAX_SIGNIFICANT_DIGITS {
+                            return Err(too_many_digits(text));
+                        }
+                        mantissa = mantissa * 10u128.pow(grow) + u128::from(c - b'0');
+                        significant += grow;
+                        pending_zeros = 0;
+                    }
+                }
+                b'.' if !in_fraction && any_digit => in_fraction = true,
+                b'e' | b'E' if any_digit => break,
+                _ => return Err(AmountError::NotANumber),
+            }
+            i += 1;
+        }
+        if !any_digit {
+            return Err(AmountError::NotANumber);
+        }
+        let exponent = if i < text.len() {
+            parse_exponent(&text[i + 1..])?
+        } else {
+            0
+        };
+        if mantissa == 0 {
+            return Ok(Amount::ZERO); // 0, -0, 0.000, 0e999: all exactly zero
+        }
+        // value = mantissa * 10^(pending_zeros + exponent - fraction_digits)
+        let shift = i64::from(pending_zeros) + exponent - fraction_digits + i64::from(SCALE);
+        if shift < 0 {
+            return Err(AmountError::TooPrecise);
+        }
+        // mantissa < 10^33; a shift that would push it past 10^33 is out of range.
+        if shift > i64::from(MAX_SIGNIFICANT_DIGITS) {
+            return Err(AmountError::OutOfRange);
+        }
+        let magnitude = mantissa
+            .checked_mul(10u128.pow(shift as u32))
+            .ok_or(AmountError::OutOfRange)?;
+        if magnitude >= LIMIT as u128 {
+            return Err(AmountError::OutOfRange);
+        }
+        let units = magnitude as i128;
+        Ok(Amount {
+            units: if negative { -units } else { units },
+        })
+    }
+}
+
+/// The exponent part after `e`/`E`, saturated far beyond any exponent that could be accepted.
+fn parse_exponent(text: &[u8]) -> Result<i64, AmountError> {
+    let (negative, digits) = match text.first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() {
+        return Err(AmountError::NotANumber);
+    }
+    let mut value: i64 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return Err(AmountError::NotANumber);
+        }
+        value = (value * 10 + i64::from(c - b'0')).min(1_000_000);
+    }
+    Ok(if negative { -value } else { value })
+}
+
+/// Too many significant digits: say whether the integer part or the fraction is to blame.
+fn too_many_digits(text: &[u8]) -> AmountError {
+    let integer_digits = text
+        .iter()
+        .skip_while(|&&c| c == b'-' || c == b'0')
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let has_exponent = text.iter().any(|&c| c == b'e' || c == b'E');
+    if integer_digits as u32 > MAX_INTEGER_DIGITS && !has_exponent {
+        AmountError::OutOfRange
+    } else {
+        AmountError::TooPrecise
+    }
+}
+
+/// A running exact sum.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Total {
+    units: i128,
+}
+
+/// The sum left `i128` (only reachable with about 170,000 amounts near 10^15).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TotalOverflow;
+
+impl Total {
+    pub fn add(&mut self, amount: Amount) -> Result<(), TotalOverflow> {
+        self.units = self.units.checked_add(amount.units).ok_or(TotalOverflow)?;
+        Ok(())
+    }
+
+    pub fn units(self) -> i128 {
+        self.units
+    }
+}
+
+impl fmt::Display for Total {
+    /// A JSON number with no exponent and no trailing zeros: `1301`, `650.5`, `0.3`, `-2.25`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_decimal(f, self.units)
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_decimal(f, self.units)
+    }
+}
+
+fn write_decimal(f: &mut fmt::Formatter<'_>, units: i128) -> fmt::Result {
+    if units < 0 {
+        f.write_str("-")?;
+    }
+    let magnitude = units.unsigned_abs();
+    let unit = UNIT as u128;
+    write!(f, "{}", magnitude / unit)?;
+    let mut fraction = magnitude % unit;
+    if fraction == 0 {
+        return Ok(());
+    }
+    let mut width = SCALE as usize;
+    while fraction % 10 == 0 {
+        fraction /= 10;
+        width -= 1;
+    }
+    write!(f, ".{fraction:0width$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Amount, AmountError> {
+        Amount::parse(s.as_bytes())
+    }
+    fn show(s: &str) -> String {
+        parse(s).unwrap().to_string()
+    }
+    fn sum(items: &[&str]) -> String {
+        let mut t = Total::default();
+        for s in items {
+            t.add(parse(s).unwrap()).unwrap();
+        }
+        t.to_string()
+    }
+
+    #[test]
+    fn sums_exactly_in_decimal() {
+        assert_eq!(sum(&["0.1", "0.2"]), "0.3");
+        assert_eq!(sum(&["150.50", "1150.50"]), "1301");
+        assert_eq!(sum(&["150.5", "500"]), "650.5");
+        assert_eq!(sum(&[]), "0");
+        assert_eq!(sum(&["-2.5", "0.25"]), "-2.25");
+        assert_eq!(
+            sum(&["0.000000000000000001", "0.000000000000000002"]),
+            "0.000000000000000003"
+        );
+    }
+
+    #[test]
+    fn reads_every_json_number_form() {
+        assert_eq!(show("0"), "0");
+        assert_eq!(show("-0"), "0");
+        assert_eq!(show("-0.0e7"), "0");
+        assert_eq!(show("150.50"), "150.5");
+        assert_eq!(show("1e2"), "100");
+        assert_eq!(show("1.5E+3"), "1500");
+        assert_eq!(show("12345e-4"), "1.2345");
+        assert_eq!(show("0.1000000000000000000000"), "0.1");
+        assert_eq!(
+            show("999999999999999.999999999999999999"),
+            "999999999999999.999999999999999999"
+        );
+        assert_eq!(show("-999999999999999"), "-999999999999999");
+        assert_eq!(show("0e99999999999999999999"), "0");
+        assert_eq!(show("100000000000000e0"), "100000000000000");
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_hold_exactly() {
+        assert_eq!(parse("0.1000000000000000001"), Err(AmountError::TooPrecise));
+        assert_eq!(parse("1e-19"), Err(AmountError::TooPrecise));
+        assert_eq!(parse("1e-400"), Err(AmountError::TooPrecise));
+        assert_eq!(parse("1e400"), Err(AmountError::OutOfRange));
+        assert_eq!(parse("1e15"), Err(AmountError::OutOfRange));
+        assert_eq!(parse("1000000000000000"), Err(AmountError::OutOfRange));
+        assert_eq!(
+            parse("123456789012345678901234567890123456789"),
+            Err(AmountError::OutOfRange)
+        );
+        assert_eq!(
+            parse("0.123456789012345678901234567890123456789"),
+            Err(AmountError::TooPrecise)
+        );
+        assert_eq!(
+            parse("-1e99999999999999999999"),
+            Err(AmountError::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_number() {
+        for bad in [
+            "", "-", ".5", "1.2.3", "NaN", "Infinity", "1e", "1e+", "0x10", "1 ",
+        ] {
+            assert_eq!(parse(bad), Err(AmountError::NotANumber), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn total_overflow_is_an_error_not_a_wrap() {
+        let big = parse("999999999999999.999999999999999999").unwrap();
+        let mut t = Total::default();
+        let mut overflowed = false;
+        for _ in 0..200_000 {
+            if t.add(big).is_err() {
+                overflowed = true;
+                break;
+            }
+        }
+        assert!(overflowed);
+    }
+}
