@@ -1,0 +1,186 @@
+/**
+ * The typed configuration of every deployment stage, in one place.
+ *
+ * Constructs never read context or environment variables: the app resolves one `StageConfig`
+ * here and passes it down. Adding a stage means adding an entry to `STAGES`.
+ */
+
+/** Lambda CPU architecture, kept as a string so the config stays plain data. */
+export type Architecture = 'arm64' | 'x86_64';
+
+/** Lambda advanced-logging application log levels. */
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
+
+/** How the HTTP API authorizes callers of `POST /transactions`. */
+export type Authorization =
+  /** SigV4-signed requests from IAM principals allowed `execute-api:Invoke`. */
+  | { readonly kind: 'iam' }
+  /** JWTs from an OIDC issuer (e.g. Cognito, Auth0) with one of the audiences. */
+  | { readonly kind: 'jwt'; readonly issuer: string; readonly audience: readonly string[] };
+
+/**
+ * How CodeDeploy shifts traffic from the old version to the new one behind the `live` alias.
+ * `none` deploys no CodeDeploy resources at all: CloudFormation moves the alias directly
+ * (used by the `local` stage, whose emulator has no CodeDeploy).
+ */
+export type Rollout =
+  | { readonly kind: 'allAtOnce' }
+  | { readonly kind: 'canary'; readonly percentage: number; readonly intervalMinutes: number }
+  | { readonly kind: 'linear'; readonly percentage: number; readonly intervalMinutes: number }
+  | { readonly kind: 'none' };
+
+/** CORS for browser callers; absent means no CORS headers at all. */
+export interface Cors {
+  readonly allowOrigins: readonly string[];
+  readonly maxAgeSeconds: number;
+}
+
+/** Alarm thresholds; each alarm notifies the stage's SNS topic and (with a rollout) rolls back. */
+export interface AlarmThresholds {
+  /** Function errors (alias metric `Errors`, sum per minute) above which the alarm fires. */
+  readonly functionErrorsPerMinute: number;
+  /** Function throttles (sum per minute) above which the alarm fires. */
+  readonly functionThrottlesPerMinute: number;
+  /** Share of API requests answered 5xx (0..1, average of the per-request 0/1 metric). */
+  readonly api5xxRate: number;
+  /** Consecutive one-minute periods that must breach before an alarm fires. */
+  readonly evaluationPeriods: number;
+}
+
+/** Latency objectives; the p99 alarms fire above them. */
+export interface Slo {
+  /** Function duration p99 (alias metric `Duration`). */
+  readonly functionP99Ms: number;
+  /** End-to-end API latency p99 (`Latency` of the HTTP API stage). */
+  readonly apiP99Ms: number;
+}
+
+export interface StageConfig {
+  readonly name: StageName;
+  /**
+   * 256 MB by default: the Rust function needs a few tens of MB, but Lambda allocates CPU in
+   * proportion to memory, and parsing a request body of up to 6 MB plus SHA-256 is CPU-bound.
+   * 256 MB keeps cold start and p99 low at a fraction of the price of 1769 MB (one full vCPU);
+   * re-measure with the bench tool before changing it.
+   */
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** Reserved concurrency caps the blast radius and cost; undefined = use the account pool. */
+  readonly reservedConcurrency?: number;
+  /** Retention of the function's and the API's access log groups, in days. */
+  readonly logRetentionDays: 1 | 3 | 5 | 7 | 14 | 30 | 60 | 90 | 180 | 365;
+  /**
+   * Application log level. The function logs payload IDs and amounts only at DEBUG, so only
+   * stages without customer data may use DEBUG or TRACE.
+   */
+  readonly logLevel: LogLevel;
+  readonly slo: Slo;
+  readonly alarms: AlarmThresholds;
+  /** Stage-wide HTTP API throttling (steady requests per second, and burst). */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly authorization: Authorization;
+  readonly cors?: Cors;
+  readonly rollout: Rollout;
+  /** Optional address subscribed to the alarm topic (it must confirm the subscription). */
+  readonly alarmEmail?: string;
+  /**
+   * arm64 (Graviton) everywhere it really runs; the `local` stage uses the host architecture
+   * because the emulator executes the bootstrap as a native process.
+   */
+  readonly architecture: Architecture;
+}
+
+export const STAGE_NAMES = ['dev', 'staging', 'prod', 'local'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+const hostArchitecture: Architecture = process.arch === 'arm64' ? 'arm64' : 'x86_64';
+
+const base = {
+  memoryMb: 256,
+  timeoutSeconds: 10,
+  authorization: { kind: 'iam' },
+  architecture: 'arm64',
+} as const satisfies Partial<StageConfig>;
+
+export const STAGES: Readonly<Record<StageName, StageConfig>> = {
+  dev: {
+    ...base,
+    name: 'dev',
+    // Dev carries only synthetic data, so payload-level DEBUG logs are allowed here.
+    logLevel: 'DEBUG',
+    logRetentionDays: 7,
+    slo: { functionP99Ms: 500, apiP99Ms: 1000 },
+    alarms: {
+      functionErrorsPerMinute: 10,
+      functionThrottlesPerMinute: 10,
+      api5xxRate: 0.05,
+      evaluationPeriods: 3,
+    },
+    throttle: { rateLimit: 50, burstLimit: 100 },
+    rollout: { kind: 'allAtOnce' },
+  },
+  staging: {
+    ...base,
+    name: 'staging',
+    logLevel: 'INFO',
+    logRetentionDays: 30,
+    reservedConcurrency: 50,
+    slo: { functionP99Ms: 200, apiP99Ms: 500 },
+    alarms: {
+      functionErrorsPerMinute: 5,
+      functionThrottlesPerMinute: 5,
+      api5xxRate: 0.01,
+      evaluationPeriods: 2,
+    },
+    throttle: { rateLimit: 200, burstLimit: 400 },
+    rollout: { kind: 'canary', percentage: 10, intervalMinutes: 5 },
+  },
+  prod: {
+    ...base,
+    name: 'prod',
+    logLevel: 'INFO',
+    logRetentionDays: 365,
+    reservedConcurrency: 200,
+    slo: { functionP99Ms: 100, apiP99Ms: 300 },
+    alarms: {
+      functionErrorsPerMinute: 1,
+      functionThrottlesPerMinute: 1,
+      api5xxRate: 0.001,
+      evaluationPeriods: 2,
+    },
+    throttle: { rateLimit: 1000, burstLimit: 2000 },
+    rollout: { kind: 'linear', percentage: 10, intervalMinutes: 1 },
+  },
+  local: {
+    ...base,
+    name: 'local',
+    logLevel: 'INFO',
+    logRetentionDays: 1,
+    slo: { functionP99Ms: 500, apiP99Ms: 1000 },
+    alarms: {
+      functionErrorsPerMinute: 10,
+      functionThrottlesPerMinute: 10,
+      api5xxRate: 0.05,
+      evaluationPeriods: 1,
+    },
+    throttle: { rateLimit: 50, burstLimit: 100 },
+    // The emulator rejects AWS::CodeDeploy::*; CloudFormation moves the alias itself.
+    rollout: { kind: 'none' },
+    architecture: hostArchitecture,
+  },
+};
+
+/**
+ * Resolves `-c stage=<name>`; anything else fails with the list of valid stages (plus
+ * `otherValid`, names the caller handles itself).
+ */
+export function resolveStage(name: unknown, otherValid: readonly string[] = []): StageConfig {
+  const valid = [...STAGE_NAMES, ...otherValid].join(', ');
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new Error(`No stage selected: pass -c stage=<name> (valid stages: ${valid})`);
+  }
+  if (!(STAGE_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`Unknown stage "${name}": valid stages are ${valid}`);
+  }
+  return STAGES[name as StageName];
+}
