@@ -1,0 +1,146 @@
+//! The fast path (simd-json tape + number text + fixed-point sum + AWS-LC) against a
+//! straightforward reference (serde_json + arbitrary text + i128 + sha2) on generated batches.
+
+use std::time::UNIX_EPOCH;
+
+use proptest::prelude::*;
+use sha2::{Digest, Sha256};
+use transactions_lambda::{Outcome, Processor};
+
+#[derive(Clone, Debug)]
+struct Tx {
+    id: String,
+    /// The amount as `units / 10^scale`.
+    units: i128,
+    scale: u32,
+    /// How the number is spelled in JSON.
+    spelling: Spelling,
+    kind: &'static str,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Spelling {
+    Plain,
+    TrailingZeros,
+    Exponent,
+}
+
+impl Tx {
+    fn amount_text(&self) -> String {
+        let negative = self.units < 0;
+        let digits = self.units.unsigned_abs().to_string();
+        let scale = self.scale as usize;
+        let padded = format!("{digits:0>width$}", width = scale + 1);
+        let (int, frac) = padded.split_at(padded.len() - scale);
+        let sign = if negative { "-" } else { "" };
+        match self.spelling {
+            Spelling::Plain if scale == 0 => format!("{sign}{int}"),
+            Spelling::Plain => format!("{sign}{int}.{frac}"),
+            Spelling::TrailingZeros => format!("{sign}{int}.{frac}000"),
+            // digits * 10^-scale, written as an integer mantissa with a negative exponent
+            Spelling::Exponent => format!("{sign}{digits}e-{scale}"),
+        }
+    }
+
+    /// The amount in units of 10^-18.
+    fn units18(&self) -> i128 {
+        self.units * 10i128.pow(18 - self.scale)
+    }
+}
+
+fn tx() -> impl Strategy<Value = Tx> {
+    (
+        "\\PC{1,12}",
+        0u32..=18,
+        any::<i64>(),
+        prop_oneof![Just(Spelling::Plain), Just(Spelling::TrailingZeros), Just(Spelling::Exponent)],
+        prop_oneof![3 => Just("CREDIT"), 1 => Just("DEBIT"), 1 => Just("credit"), 1 => Just("REFUND")],
+        any::<bool>(),
+    )
+        .prop_map(|(id, scale, raw, spelling, kind, extreme)| {
+            // Below 10^15 in magnitude at this scale; `extreme` picks the very edge of the range.
+            let limit = 10i128.pow(15 + scale);
+            let units = if extreme {
+                if raw < 0 { -(limit - 1) } else { limit - 1 }
+            } else {
+                i128::from(raw) % limit
+            };
+            Tx { id, units, scale, spelling, kind }
+        })
+}
+
+fn reference_total(txs: &[Tx]) -> String {
+    let sum: i128 = txs
+        .iter()
+        .filter(|t| t.kind == "CREDIT")
+        .map(Tx::units18)
+        .sum();
+    let sign = if sum < 0 { "-" } else { "" };
+    let abs = sum.unsigned_abs();
+    let (int, frac) = (abs / 10u128.pow(18), abs % 10u128.pow(18));
+    if frac == 0 {
+        format!("{sign}{int}")
+    } else {
+        let frac = format!("{frac:018}");
+        format!("{sign}{int}.{}", frac.trim_end_matches('0'))
+    }
+}
+
+fn reference_signature(txs: &[Tx]) -> String {
+    let ids: String = txs
+        .iter()
+        .filter(|t| t.kind == "CREDIT")
+        .map(|t| t.id.as_str())
+        .collect();
+    Sha256::digest(ids.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn payload(txs: &[Tx]) -> String {
+    let items: Vec<String> = txs
+        .iter()
+        .map(|t| {
+            format!(
+                r#"{{"id":{},"amount":{},"type":"{}"}}"#,
+                serde_json::to_string(&t.id).unwrap(),
+                t.amount_text(),
+                t.kind
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"requestId":"prop","transactions":[{}]}}"#,
+        items.join(",")
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn fast_path_matches_the_reference(txs in prop::collection::vec(tx(), 0..40)) {
+        let mut p = Processor::new();
+        let event = payload(&txs);
+        let raw = match p.handle(event.as_bytes(), UNIX_EPOCH) {
+            Outcome::Response(answer) => String::from_utf8(answer.to_vec()).unwrap(),
+            Outcome::Failure(err) => panic!("refused a valid batch ({err}): {event}"),
+        };
+        // Read the total as text: going through f64 would round it.
+        let total = raw.split(r#""totalCredit":"#).nth(1).unwrap().split(',').next().unwrap();
+        let answer: serde_json::Value = serde_json::from_str(&raw).unwrap();
+        prop_assert_eq!(total, reference_total(&txs));
+        prop_assert_eq!(answer["signature"].as_str().unwrap(), reference_signature(&txs));
+        prop_assert_eq!(answer["creditCount"].as_u64().unwrap() as usize, txs.iter().filter(|t| t.kind == "CREDIT").count());
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_and_never_stop_the_processor(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        let mut p = Processor::new();
+        let _ = p.handle(&bytes, UNIX_EPOCH);
+        let Outcome::Response(_) = p.handle(br#"{"transactions":[]}"#, UNIX_EPOCH) else {
+            panic!("processor stopped answering");
+        };
+    }
+}
