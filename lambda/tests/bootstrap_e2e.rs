@@ -1,0 +1,175 @@
+//! The real `bootstrap` binary against a local Lambda Runtime API (lambda-bench's): valid and
+//! invalid events, direct and through API Gateway, on one process that must keep serving.
+//! Runs the host build always, and the arm64 release build under qemu-user when
+//! `TRANSACTIONS_BOOTSTRAP_ARM64` names it (scripts/test.sh builds it and sets it).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use lambda_bench::{InitStatus, LocalFunction, Outcome, SpawnConfig};
+use serde_json::Value;
+
+const SEED_SIGNATURE: &str = "15f6e99f77968b2e9d2fadcf37ba573a10d0fa53adbed145af145ab44841c69f";
+
+fn event(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../events")
+            .join(name),
+    )
+    .unwrap()
+}
+
+async fn start(binary: PathBuf, env: Vec<(String, String)>) -> LocalFunction {
+    let mut cfg = SpawnConfig::new(binary);
+    cfg.memory_mb = 256;
+    cfg.env = env;
+    let f = LocalFunction::start(&cfg, Duration::from_secs(30))
+        .await
+        .expect("spawn bootstrap");
+    assert_eq!(
+        f.init().status,
+        InitStatus::Ready,
+        "logs: {:?}",
+        f.process().log_tail(20)
+    );
+    f
+}
+
+/// The scenario every build must pass.
+async fn serves_valid_and_invalid_events(binary: PathBuf) {
+    let mut f = start(
+        binary,
+        vec![("AWS_LAMBDA_LOG_FORMAT".into(), "JSON".into())],
+    )
+    .await;
+    let timeout = Duration::from_secs(20);
+    for round in 0..2 {
+        // Direct invocation: the raw payload.
+        let out = f.invoke(event("seed-3tx.json"), timeout).await;
+        let Outcome::Response(body) = &out.outcome else {
+            panic!("round {round}: {:?}", out.outcome)
+        };
+        let v: Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(v["status"], "success");
+        assert_eq!(v["totalCredit"], serde_json::json!(650.5));
+        assert_eq!(v["signature"], SEED_SIGNATURE);
+        assert_eq!(v["requestId"], "req-seed-0001");
+
+        // Every invalid sample is a function error with a specific type and field.
+        for (name, error_type, needle) in [
+            (
+                "invalid/missing-transactions.json",
+                "InvalidPayload",
+                "transactions: missing",
+            ),
+            (
+                "invalid/amount-string.json",
+                "InvalidPayload",
+                "transactions[0].amount",
+            ),
+            ("invalid/malformed.json", "InvalidJson", "not valid JSON"),
+            (
+                "invalid/empty-id.json",
+                "InvalidPayload",
+                "transactions[0].id",
+            ),
+            (
+                "invalid/too-precise.json",
+                "InvalidAmount",
+                "transactions[0].amount",
+            ),
+        ] {
+            let out = f.invoke(event(name), timeout).await;
+            let Outcome::FunctionError(err) = &out.outcome else {
+                panic!("{name}: {:?}", out.outcome)
+            };
+            assert_eq!(err.error_type, error_type, "{name}");
+            assert!(
+                err.error_message.contains(needle),
+                "{name}: {}",
+                err.error_message
+            );
+        }
+
+        // API Gateway: plain and base64 bodies, and a 400.
+        for name in ["apigw-seed.json", "apigw-seed-base64.json"] {
+            let out = f.invoke(event(name), timeout).await;
+            let Outcome::Response(body) = &out.outcome else {
+                panic!("{name}: {:?}", out.outcome)
+            };
+            let v: Value = serde_json::from_slice(body).unwrap();
+            assert_eq!(v["statusCode"], 200, "{name}");
+            assert_eq!(v["headers"]["content-type"], "application/json");
+            let inner: Value = serde_json::from_str(v["body"].as_str().unwrap()).unwrap();
+            assert_eq!(inner["signature"], SEED_SIGNATURE);
+        }
+        let mut bad: Value = serde_json::from_slice(&event("apigw-seed.json")).unwrap();
+        bad["body"] = r#"{"transactions":[{"id":"a","amount":true,"type":"CREDIT"}]}"#.into();
+        let out = f.invoke(bad.to_string().into_bytes(), timeout).await;
+        let Outcome::Response(body) = &out.outcome else {
+            panic!("{:?}", out.outcome)
+        };
+        let v: Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(v["statusCode"], 400);
+        let inner: Value = serde_json::from_str(v["body"].as_str().unwrap()).unwrap();
+        assert_eq!(inner["error"]["code"], "INVALID_PAYLOAD");
+    }
+    // Logs are JSON lines that name the failure, never payload values.
+    let logs = f.process().log_tail(200);
+    let text: Vec<String> = logs.iter().map(|l| format!("{l:?}")).collect();
+    let warn = text
+        .iter()
+        .find(|l| l.contains("invalid input"))
+        .expect("a warning per invalid event");
+    assert!(
+        warn.contains("InvalidPayload")
+            || warn.contains("InvalidJson")
+            || warn.contains("InvalidAmount"),
+        "{warn}"
+    );
+    assert!(
+        !text
+            .iter()
+            .any(|l| l.contains("tx-1") || l.contains("150.5")),
+        "payload leaked into logs: {text:?}"
+    );
+    assert!(f.process().is_running());
+}
+
+#[tokio::test]
+async fn host_bootstrap_serves_valid_and_invalid_events() {
+    serves_valid_and_invalid_events(PathBuf::from(env!("CARGO_BIN_EXE_bootstrap"))).await;
+}
+
+#[tokio::test]
+async fn arm64_bootstrap_serves_under_qemu() {
+    let Some(path) = std::env::var_os("TRANSACTIONS_BOOTSTRAP_ARM64") else {
+        eprintln!("TRANSACTIONS_BOOTSTRAP_ARM64 not set: scripts/test.sh sets it after building the arm64 bootstrap");
+        return;
+    };
+    let path = PathBuf::from(path);
+    assert!(path.is_file(), "{} does not exist", path.display());
+    serves_valid_and_invalid_events(path).await;
+}
+
+#[tokio::test]
+async fn debug_level_logs_the_event_for_troubleshooting() {
+    let mut f = start(
+        PathBuf::from(env!("CARGO_BIN_EXE_bootstrap")),
+        vec![("AWS_LAMBDA_LOG_LEVEL".into(), "DEBUG".into())],
+    )
+    .await;
+    let out = f
+        .invoke(event("seed-3tx.json"), Duration::from_secs(20))
+        .await;
+    assert!(matches!(out.outcome, Outcome::Response(_)));
+    f.process_mut().drain_logs(Duration::from_millis(200)).await;
+    let logs: Vec<String> = f
+        .process()
+        .log_tail(50)
+        .iter()
+        .map(|l| format!("{l:?}"))
+        .collect();
+    assert!(logs.iter().any(|l| l.contains("tx-1")), "{logs:?}");
+}
