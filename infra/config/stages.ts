@@ -184,3 +184,33 @@ export function resolveStage(name: unknown, otherValid: readonly string[] = []):
   }
   return STAGES[name as StageName];
 }
+
+/** Per-deploy overrides accepted from CDK context (`-c memoryMb=512 -c alarmEmail=a@b.c`). */
+export interface StageOverrides {
+  readonly memoryMb?: unknown;
+  readonly alarmEmail?: unknown;
+}
+
+/**
+ * Applies context overrides to a stage config, validating them (CDK passes context values from
+ * the command line as strings). Overrides are for one-off deploys and rehearsals; lasting
+ * changes belong in `STAGES`.
+ */
+export function withOverrides(stage: StageConfig, overrides: StageOverrides): StageConfig {
+  let result = stage;
+  if (overrides.memoryMb !== undefined) {
+    const memoryMb = Number(overrides.memoryMb);
+    if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10240) {
+      throw new Error(`memoryMb must be an integer from 128 to 10240, got "${overrides.memoryMb}"`);
+    }
+    result = { ...result, memoryMb };
+  }
+  if (overrides.alarmEmail !== undefined) {
+    const alarmEmail = String(overrides.alarmEmail);
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+      throw new Error(`alarmEmail must be an e-mail address, got "${alarmEmail}"`);
+    }
+    result = { ...result, alarmEmail };
+  }
+  return result;
+}

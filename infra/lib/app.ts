@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { App } from 'aws-cdk-lib';
-import { resolveStage } from '../config/stages';
+import { resolveStage, withOverrides } from '../config/stages';
 import { applyNag } from './nag';
 import { PIPELINE_ACCESS_STACK_ID, PipelineAccessStack } from './pipeline-access-stack';
 import { stackIdFor, TransactionsApiStack } from './transactions-api-stack';
@@ -41,7 +41,10 @@ export function buildApp(app: App): void {
       existingOidcProviderArn: typeof providerArn === 'string' ? providerArn : undefined,
     });
   } else {
-    const stage = resolveStage(stageName, [PIPELINE_STAGE]);
+    const stage = withOverrides(resolveStage(stageName, [PIPELINE_STAGE]), {
+      memoryMb: app.node.tryGetContext('memoryMb'),
+      alarmEmail: app.node.tryGetContext('alarmEmail'),
+    });
     new TransactionsApiStack(app, stackIdFor(stage), {
       env: env(),
       description: `Transactions API, stage ${stage.name}`,

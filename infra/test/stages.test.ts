@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
-import { resolveStage, STAGE_NAMES, STAGES } from '../config/stages';
+import { resolveStage, STAGE_NAMES, STAGES, withOverrides } from '../config/stages';
 import { buildApp } from '../lib/app';
-import { TEST_CONTEXT } from './helpers';
+import { synthApp, TEST_CONTEXT } from './helpers';
 
 describe('stage selection', () => {
   test('every stage name resolves to its own config', () => {
@@ -33,5 +33,26 @@ describe('stage selection', () => {
     expect(STAGES.dev.rollout.kind).toBe('allAtOnce');
     expect(['canary', 'linear']).toContain(STAGES.staging.rollout.kind);
     expect(['canary', 'linear']).toContain(STAGES.prod.rollout.kind);
+  });
+});
+
+describe('context overrides', () => {
+  test('-c memoryMb and -c alarmEmail change only those settings', () => {
+    const stage = withOverrides(STAGES.local, { memoryMb: '512', alarmEmail: 'ops@example.com' });
+    expect(stage).toEqual({ ...STAGES.local, memoryMb: 512, alarmEmail: 'ops@example.com' });
+    expect(withOverrides(STAGES.dev, {})).toBe(STAGES.dev);
+  });
+
+  test('invalid overrides fail clearly', () => {
+    expect(() => withOverrides(STAGES.dev, { memoryMb: '64' })).toThrow(
+      'memoryMb must be an integer from 128 to 10240, got "64"',
+    );
+    expect(() => withOverrides(STAGES.dev, { memoryMb: 'lots' })).toThrow(/memoryMb/);
+    expect(() => withOverrides(STAGES.dev, { alarmEmail: 'nobody' })).toThrow(/alarmEmail/);
+  });
+
+  test('the app applies them to the stack', () => {
+    const { template } = synthApp({ stage: 'local', memoryMb: '384' });
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 384 });
   });
 });
