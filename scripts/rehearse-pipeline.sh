@@ -43,6 +43,7 @@ print_summary() {
 
 need scripts/setup.sh
 need scripts/check-infra.sh
+need scripts/synth.sh
 need scripts/check-workflows.sh
 [ -f package.json ] && [ -f cdk.json ] || die "no CDK app (package.json/cdk.json) at the repository root"
 
@@ -68,24 +69,19 @@ step "infra: lint, typecheck, tests, synth + cdk-nag, cfn-lint" scripts/check-in
 step "workflows: schema, zizmor, graph + smoke-script tests" scripts/check-workflows.sh
 
 # --- release.yml / build: one assembly directory per stage, then the artifact ----------------
-synth_stages() {
-  local stage
-  for stage in "${STAGES[@]}"; do
-    rm -rf "cdk.out/$stage"
-    npx cdk synth --quiet -c stage="$stage" --output "cdk.out/$stage" || return 1
-  done
-  cfn-lint cdk.out/dev/*.template.json cdk.out/staging/*.template.json cdk.out/prod/*.template.json
-}
-step "synth every stage to cdk.out/<stage> + cfn-lint" synth_stages
+step "synth dev, staging, prod to cdk.out/<stage> (+ cdk-nag, cfn-lint)" scripts/synth.sh dev staging prod
 
 ARTIFACT_DIR=$(mktemp -d)
 trap 'rm -rf "$ARTIFACT_DIR"' EXIT
 # Same paths as the upload-artifact step; unpacked elsewhere, as a deploy job's download is.
 pack_artifact() {
-  tar -cf "$ARTIFACT_DIR/cloud-assembly.tar" cdk.out/dev cdk.out/staging cdk.out/prod \
-    target/lambda/bootstrap/bootstrap.zip &&
-    mkdir "$ARTIFACT_DIR/job" && tar -xf "$ARTIFACT_DIR/cloud-assembly.tar" -C "$ARTIFACT_DIR/job" &&
-    du -sh "$ARTIFACT_DIR/cloud-assembly.tar"
+  local zip="${CARGO_TARGET_DIR:-target}/lambda/bootstrap/bootstrap.zip"
+  [ -f "$zip" ] || { echo "$zip is missing"; return 1; }
+  mkdir -p "$ARTIFACT_DIR/job/cdk.out" "$ARTIFACT_DIR/job/target/lambda/bootstrap" &&
+    cp -R cdk.out/dev cdk.out/staging cdk.out/prod "$ARTIFACT_DIR/job/cdk.out/" &&
+    cp "$zip" "$ARTIFACT_DIR/job/target/lambda/bootstrap/" &&
+    tar -C "$ARTIFACT_DIR/job" -czf "$ARTIFACT_DIR/cloud-assembly.tgz" . &&
+    echo "artifact (gzip, as uploaded): $(du -h "$ARTIFACT_DIR/cloud-assembly.tgz" | cut -f1)"
 }
 step "artifact: pack and unpack cdk.out/{dev,staging,prod} + bootstrap.zip" pack_artifact
 
