@@ -161,13 +161,17 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
       'Invocations',
       'Errors',
       'Function duration p50 / p90 / p99 / p99.9',
-      'Concurrent executions',
       'API 5xx share of requests',
       'Cold starts (invocations with Init Duration)',
       'Init Duration (ms)',
       'Max Memory Used (MB)',
     ]) {
       expect(titles).toContain(t);
+    }
+    // Invocations, throttles and concurrency together in the library's Lambda section.
+    const invocations = JSON.stringify(widgets.filter((w) => w.properties.title === 'Invocations'));
+    for (const m of ['"Invocations"', '"Throttles"', '"ConcurrentExecutions"']) {
+      expect(invocations).toContain(m);
     }
     // API latency p50/p90/p99/p99.9 (plus integration latency) from the library.
     const apiLatency = JSON.stringify(widgets.filter((w) => w.properties.title === 'Latency'));

@@ -47,8 +47,8 @@ export const REPORT_QUERIES = {
  * Alarms (to an SNS topic) and the latency dashboard.
  *
  * cdk-monitoring-constructs builds the function and API sections with their alarms; we add
- * through its custom-metric API what its presets lack (function p99.9, concurrency, the API
- * 5xx share of requests), and by hand only the Logs Insights widgets over REPORT records.
+ * through its custom-metric API what its presets lack (function p99.9, the API 5xx share of
+ * requests), and by hand only the Logs Insights widgets over REPORT records.
  */
 export class Monitoring extends Construct {
   readonly topic: sns.Topic;
@@ -155,11 +155,11 @@ export class Monitoring extends Construct {
       },
     });
 
-    // The Lambda preset renders p50/p90/p99 only, and no concurrency graph.
+    // The Lambda preset renders p50/p90/p99 only (its Invocations graph has concurrency).
     const duration = (stat: string, label: string) =>
       alias.metricDuration({ statistic: stat, period: perMinute, label });
     this.facade.monitorCustom({
-      humanReadableName: 'Function latency percentiles and concurrency',
+      humanReadableName: 'Function latency percentiles',
       alarmFriendlyName: 'FunctionDetail',
       metricGroups: [
         {
@@ -171,16 +171,6 @@ export class Monitoring extends Construct {
             duration('p99.9', 'p99.9'),
           ],
           horizontalAnnotations: [{ value: slo.functionP99Ms, label: 'p99 SLO' }],
-        },
-        {
-          title: 'Concurrent executions',
-          metrics: [
-            alias.metric('ConcurrentExecutions', {
-              statistic: cloudwatch.Stats.MAXIMUM,
-              period: perMinute,
-              label: 'max concurrent executions',
-            }),
-          ],
         },
       ],
     });
