@@ -39,10 +39,19 @@
 //!
 //! Depend on it from tests with `default-features = false`: tokio, hyper and serde_json only.
 
+pub mod benchmark;
+#[cfg(feature = "cloud")]
+pub mod cloud;
+pub mod export;
 pub mod invocation;
+pub mod payload;
+#[cfg(feature = "plot")]
+pub mod plot;
 pub mod process;
+pub mod report;
 pub mod runtime_api;
 pub mod session;
+pub mod stats;
 
 pub use invocation::{FunctionError, Invocation, Outcome};
 pub use process::{ExitInfo, FunctionProcess, SpawnConfig, Wrapper};

@@ -80,6 +80,14 @@ impl Default for SpawnConfig {
     }
 }
 
+/// The command line [`FunctionProcess::spawn`] would run for `cfg` (wrapper first, if any).
+pub fn wrapper_argv(cfg: &SpawnConfig) -> std::io::Result<Vec<String>> {
+    let binary = std::path::absolute(&cfg.binary)?;
+    let mut argv = wrapper::resolve(&cfg.wrapper, &binary)?;
+    argv.push(binary.display().to_string());
+    Ok(argv)
+}
+
 /// How the process ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExitInfo {

@@ -1,0 +1,121 @@
+//! The terminal summary: one block per target, then the comparisons.
+
+use std::fmt::Write;
+
+use super::rows;
+use crate::benchmark::{Comparison, Status, TargetResult};
+
+/// Milliseconds with a precision that suits the magnitude (0.052 ms, 12.3 ms, 1234 ms).
+pub fn format_ms(value: f64) -> String {
+    match value {
+        v if v < 10.0 => format!("{v:.3} ms"),
+        v if v < 100.0 => format!("{v:.2} ms"),
+        v if v < 1000.0 => format!("{v:.1} ms"),
+        v => format!("{v:.0} ms"),
+    }
+}
+
+/// A target's block: header, min/p50/p90/p99/max/mean ± σ per figure, and the outcome counts.
+pub fn render_target(t: &TargetResult) -> String {
+    let mut out = String::new();
+    let size = t
+        .size_bytes
+        .map(|b| format!(", {:.2} MiB", b as f64 / 1048576.0))
+        .unwrap_or_default();
+    let how = if t.emulated {
+        format!(
+            ", emulated by {}",
+            t.argv.first().map(String::as_str).unwrap_or("?")
+        )
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "{} ({}{size}{how}), Memory Size {} MB",
+        t.name, t.source, t.memory_size_mb
+    );
+    let _ = writeln!(
+        out,
+        "  {:<24}{:>5} {:>11} {:>11} {:>11} {:>11} {:>11}   mean ± σ",
+        "", "n", "min", "p50", "p90", "p99", "max"
+    );
+    for (label, summary, unit) in rows(&t.summaries) {
+        let Some(s) = summary else { continue };
+        let _ = writeln!(
+            out,
+            "  {:<24}{:>5} {:>11} {:>11} {:>11} {:>11} {:>11}   {} ± {}",
+            label,
+            s.count,
+            unit.format(s.min),
+            unit.format(s.p50),
+            unit.format(s.p90),
+            unit.format(s.p99),
+            unit.format(s.max),
+            unit.format(s.mean),
+            unit.format(s.stddev),
+        );
+    }
+    let answered = t.samples.iter().filter(|s| s.status.answered()).count();
+    let mut counts = format!("  {answered}/{} answered", t.samples.len());
+    for (status, label) in [
+        (Status::FunctionError, "function errors"),
+        (Status::Timeout, "timeouts"),
+        (Status::Crash, "crashes"),
+        (Status::InitError, "init errors"),
+        (Status::InitCrash, "init crashes"),
+        (Status::InitTimeout, "init timeouts"),
+    ] {
+        let n = t.count(status);
+        if n > 0 {
+            let _ = write!(counts, ", {n} {label}");
+        }
+    }
+    let _ = writeln!(out, "{counts}");
+    if t.emulated {
+        let _ = writeln!(
+            out,
+            "  note: run under an emulator: durations include translation, memory includes the emulator itself"
+        );
+    }
+    for reason in &t.aborted {
+        let _ = writeln!(out, "  stopped early: {reason}");
+    }
+    out
+}
+
+/// hyperfine-style "X ± Y times faster than" lines for each compared figure.
+pub fn render_comparisons(comparisons: &[Comparison]) -> String {
+    let mut out = String::new();
+    for c in comparisons {
+        let (what, verb) = match c.figure.as_str() {
+            "warm_duration_ms" => ("Duration (warm)", "faster"),
+            "cold_start_ms" => ("Init + Duration (cold)", "faster"),
+            "init_ms" => ("Init Duration", "faster"),
+            "warm_memory_mb" => ("Max Memory Used (warm)", "smaller"),
+            other => (other, "better"),
+        };
+        let _ = writeln!(out, "{what}: {} was", c.fastest);
+        for (name, r) in &c.ratios {
+            let _ = writeln!(
+                out,
+                "    {:.2} ± {:.2} times {verb} than {name}",
+                r.value, r.stddev
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ms_precision() {
+        assert_eq!(format_ms(0.0523), "0.052 ms");
+        assert_eq!(format_ms(12.345), "12.35 ms");
+        assert_eq!(format_ms(123.45), "123.5 ms");
+        assert_eq!(format_ms(3000.2), "3000 ms");
+    }
+}

@@ -1,0 +1,166 @@
+//! SVG plot of the duration distributions: cumulative distribution (ECDF) per target, cold
+//! starts (Init + Duration) on the left and warm Durations on the right, log-scale time axis.
+//! An ECDF shows every sample without binning choices: the p50 is where a line crosses 0.5,
+//! and a long tail is a line that creeps to 1.0 far to the right.
+
+use std::path::Path;
+
+use plotters::prelude::*;
+
+use crate::benchmark::{Kind, RunResults, TargetResult};
+
+/// Writes the plot. Targets without samples of a kind are left out of that panel.
+pub fn write_svg(path: &Path, results: &RunResults) -> std::io::Result<()> {
+    draw(path, results).map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+fn draw(path: &Path, results: &RunResults) -> DrawResult {
+    let root = SVGBackend::new(path, (1200, 520)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let title = format!(
+        "lambda-bench ({} mode, {} {})",
+        results.mode, results.host.os, results.host.arch
+    );
+    let root = root.titled(&title, ("sans-serif", 22))?;
+    let (left, right) = root.split_horizontally(600);
+    let cold = series(results, Kind::Cold);
+    let warm = series(results, Kind::Warm);
+    panel(&left, "Cold start: Init Duration + Duration", &cold)?;
+    panel(&right, "Warm: Duration", &warm)?;
+    root.present()?;
+    Ok(())
+}
+
+/// Sorted values (ms) per target for one kind of sample.
+fn series(results: &RunResults, kind: Kind) -> Vec<(String, Vec<f64>)> {
+    results
+        .targets
+        .iter()
+        .map(|t: &TargetResult| {
+            let mut values: Vec<f64> = t
+                .samples
+                .iter()
+                .filter(|s| s.kind == kind && s.status.answered())
+                .filter_map(|s| {
+                    Some(s.duration_ms? + if kind == Kind::Cold { s.init_ms? } else { 0.0 })
+                })
+                .filter(|v| *v > 0.0)
+                .collect();
+            values.sort_by(f64::total_cmp);
+            (t.name.clone(), values)
+        })
+        .filter(|(_, values)| !values.is_empty())
+        .collect()
+}
+
+fn panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    caption: &str,
+    series: &[(String, Vec<f64>)],
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let all = series.iter().flat_map(|(_, v)| v.iter().copied());
+    let (lo, hi) = all.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = if lo <= hi {
+        (lo / 1.5, hi * 1.5)
+    } else {
+        (0.01, 10.0)
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 18))
+        .margin(15)
+        .x_label_area_size(45)
+        .y_label_area_size(55)
+        .build_cartesian_2d((lo..hi).log_scale(), 0f64..1.02f64)?;
+    chart
+        .configure_mesh()
+        .x_desc("milliseconds (log scale)")
+        .y_desc("share of invocations at or below")
+        .x_label_formatter(&|v| crate::export::format_ms(*v))
+        .draw()?;
+    if series.is_empty() {
+        return Ok(());
+    }
+    for (i, (name, values)) in series.iter().enumerate() {
+        let color = Palette99::pick(i).to_rgba();
+        let n = values.len() as f64;
+        // Steps of the empirical CDF.
+        let points: Vec<(f64, f64)> = values
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &v)| [(v, k as f64 / n), (v, (k + 1) as f64 / n)])
+            .collect();
+        let label = format!("{name} (n={})", values.len());
+        chart
+            .draw_series(LineSeries::new(points, color.stroke_width(2)))?
+            .label(label)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::benchmark::{Sample, Status};
+
+    fn sample(kind: Kind, init: Option<f64>, duration: f64) -> Sample {
+        Sample {
+            kind,
+            event: "e".into(),
+            request_id: "r".into(),
+            status: Status::Ok,
+            init_ms: init,
+            duration_ms: Some(duration),
+            billed_ms: None,
+            max_memory_bytes: None,
+            detail: None,
+            log_tail: vec![],
+        }
+    }
+
+    #[test]
+    fn writes_an_svg_with_both_panels_and_every_target() {
+        let mut a = TargetResult::new("ours".into(), "a".into(), 128);
+        a.samples = vec![
+            sample(Kind::Cold, Some(2.0), 0.5),
+            sample(Kind::Warm, None, 0.1),
+            sample(Kind::Warm, None, 0.2),
+        ];
+        let mut b = TargetResult::new("theirs".into(), "b".into(), 128);
+        b.samples = vec![
+            sample(Kind::Cold, Some(40.0), 3.0),
+            sample(Kind::Warm, None, 1.5),
+        ];
+        let results = RunResults::new("local", vec![a, b]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plot.svg");
+        write_svg(&path, &results).unwrap();
+        let svg = std::fs::read_to_string(&path).unwrap();
+        assert!(svg.starts_with("<svg"), "{}", &svg[..100]);
+        for text in [
+            "Cold start: Init Duration + Duration",
+            "Warm: Duration",
+            "ours (n=2)",
+            "theirs (n=1)",
+        ] {
+            assert!(svg.contains(text), "missing {text}");
+        }
+        assert!(
+            svg.matches("<polyline").count() >= 4,
+            "one line per target per panel"
+        );
+    }
+}
