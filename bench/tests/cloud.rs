@@ -26,6 +26,10 @@ enum Scripted {
         function_error: Option<&'static str>,
     },
     Throttle,
+    /// No tail; a REPORT line under a different request id goes to the logs (like MiniStack).
+    LoggedElsewhere {
+        duration_ms: f64,
+    },
 }
 
 fn ok(tail: &str) -> Scripted {
@@ -47,7 +51,7 @@ struct Fake {
     updates: Mutex<Vec<HashMap<String, String>>>,
     in_progress_polls: Mutex<usize>,
     config_polls: Mutex<usize>,
-    logs: Mutex<Vec<String>>,
+    logs: Mutex<Vec<(i64, String)>>,
     filter_calls: Mutex<usize>,
 }
 
@@ -103,6 +107,11 @@ async fn handle(
                 vec![("x-amzn-ErrorType", "TooManyRequestsException".into()), ("x-amzn-RequestId", id), ("content-type", "application/json".into())],
                 r#"{"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"#.into(),
             ),
+            Scripted::LoggedElsewhere { duration_ms } => {
+                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+                fake.logs.lock().unwrap().push((now, format!("REPORT RequestId: emulator-{n}\tDuration: {duration_ms} ms\tBilled Duration: 1 ms\tMemory Size: 256 MB\tMax Memory Used: 9 MB\t")));
+                reply(200, vec![("x-amzn-RequestId", id)], r#"{"ok":true}"#.into())
+            }
             Scripted::Ok { tail, payload, function_error } => {
                 let mut headers = vec![("x-amzn-RequestId", id.clone()), ("X-Amz-Executed-Version", "$LATEST".into())];
                 if let Some(tail) = tail {
@@ -151,7 +160,7 @@ async fn handle(
             .unwrap()
             .iter()
             .enumerate()
-            .map(|(i, m)| serde_json::json!({"logStreamName": "s", "timestamp": 1, "ingestionTime": 1, "eventId": i.to_string(), "message": m}))
+            .map(|(i, (ts, m))| serde_json::json!({"logStreamName": "s", "timestamp": ts, "ingestionTime": ts, "eventId": i.to_string(), "message": m}))
             .collect();
         return reply(
             200,
@@ -369,9 +378,9 @@ async fn report_lines_come_from_cloudwatch_logs_when_the_tail_has_none() {
         .unwrap()
         .extend([no_tail.clone(), no_tail]);
     fake.logs.lock().unwrap().extend([
-        "START RequestId: req-0001 Version: $LATEST\n".to_owned(),
-        "REPORT RequestId: req-0001\tDuration: 7.77 ms\tBilled Duration: 8 ms\tMemory Size: 256 MB\tMax Memory Used: 21 MB\t\n".to_owned(),
-        "REPORT RequestId: someone-else\tDuration: 99 ms\tBilled Duration: 99 ms\tMemory Size: 256 MB\tMax Memory Used: 99 MB\t\n".to_owned(),
+        (1, "START RequestId: req-0001 Version: $LATEST\n".to_owned()),
+        (1, "REPORT RequestId: req-0001\tDuration: 7.77 ms\tBilled Duration: 8 ms\tMemory Size: 256 MB\tMax Memory Used: 21 MB\t\n".to_owned()),
+        (1, "REPORT RequestId: someone-else\tDuration: 99 ms\tBilled Duration: 99 ms\tMemory Size: 256 MB\tMax Memory Used: 99 MB\t\n".to_owned()),
     ]);
     let bench = bench(&fake, |o| o.warm_runs = 2).await;
     let result = bench.run(&events(), &Silent).await.unwrap();
@@ -389,4 +398,28 @@ async fn report_lines_come_from_cloudwatch_logs_when_the_tail_has_none() {
         result.samples[1].detail
     );
     assert!(*fake.filter_calls.lock().unwrap() >= 2);
+}
+
+#[tokio::test]
+async fn emulator_request_ids_fall_back_to_matching_by_time() {
+    let fake = Arc::new(Fake::default());
+    // A line from before the run must not be taken.
+    fake.logs.lock().unwrap().push((1, "REPORT RequestId: old\tDuration: 500 ms\tBilled Duration: 500 ms\tMemory Size: 256 MB\tMax Memory Used: 9 MB".into()));
+    fake.script.lock().unwrap().extend([
+        Scripted::LoggedElsewhere { duration_ms: 4.0 },
+        Scripted::LoggedElsewhere { duration_ms: 6.0 },
+        Scripted::LoggedElsewhere { duration_ms: 8.0 },
+    ]);
+    let bench = bench(&fake, |o| {
+        o.warm_runs = 3;
+        o.logs_timeout = Duration::from_secs(4);
+    })
+    .await;
+    let result = bench.run(&events(), &Silent).await.unwrap();
+    let durations: Vec<_> = result.samples.iter().map(|s| s.duration_ms).collect();
+    assert_eq!(
+        durations,
+        [Some(4.0), Some(6.0), Some(8.0)],
+        "each line claimed once, in order"
+    );
 }

@@ -7,7 +7,7 @@ use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::LogType;
 use base64::Engine;
 
-use super::{CloudBench, CloudError};
+use super::{CloudBench, CloudError, ReportSource};
 use crate::benchmark::{Kind, Progress, Sample, Status, TargetResult};
 use crate::report::{ParseError, ReportLine};
 
@@ -24,8 +24,8 @@ pub struct CloudInvocation {
     /// The REPORT line, from the tail or from CloudWatch Logs; `Err` if it was malformed,
     /// `None` if none was found.
     pub report: Option<Result<ReportLine, ParseError>>,
-    /// Where the REPORT line came from: `tail` or `logs`.
-    pub report_source: Option<&'static str>,
+    /// Where the REPORT line came from.
+    pub report_source: Option<ReportSource>,
     /// The decoded tail log (up to 4 KB), kept for failures.
     pub tail: String,
 }
@@ -59,14 +59,17 @@ impl CloudBench {
             .map(|p| p.as_ref().to_vec())
             .unwrap_or_default();
         let (mut report, mut report_source) = match ReportLine::find_in(&tail) {
-            Some(found) => (Some(found), Some("tail")),
+            Some(found) => (Some(found), Some(ReportSource::Tail)),
             None => (None, None),
         };
         if report.is_none() && !request_id.is_empty() {
-            report = self
+            let found = self
                 .report_from_logs(log_group, &request_id, sent_at)
                 .await?;
-            report_source = report.as_ref().map(|_| "logs");
+            if let Some((line, source)) = found {
+                report = Some(line);
+                report_source = Some(source);
+            }
         }
         let (status, detail) = classify(out.function_error(), &payload, report.as_ref());
         Ok(CloudInvocation {

@@ -24,6 +24,7 @@ use aws_sdk_lambda::error::ProvideErrorMetadata as _;
 use crate::benchmark::{Event, Kind, Progress, TargetResult};
 
 pub use invoke::CloudInvocation;
+pub use logs::ReportSource;
 
 /// What to measure and how patiently.
 #[derive(Debug, Clone)]
@@ -149,6 +150,7 @@ pub struct CloudBench {
     pub(crate) lambda: aws_sdk_lambda::Client,
     pub(crate) logs: aws_sdk_cloudwatchlogs::Client,
     pub(crate) options: CloudOptions,
+    pub(crate) claims: std::sync::Arc<logs::Claims>,
 }
 
 impl CloudBench {
@@ -164,6 +166,7 @@ impl CloudBench {
             lambda: aws_sdk_lambda::Client::new(sdk),
             logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
             options,
+            claims: Default::default(),
         }
     }
 
@@ -188,11 +191,13 @@ impl CloudBench {
         result.size_bytes = config.code_size;
         let log_group = config.log_group.clone();
 
+        let mut warned_by_time = false;
         progress.phase("cold", self.options.cold_runs as u64);
         for round in 0..self.options.cold_runs {
             self.force_cold_start().await?;
             let event = &events[round % events.len()];
             let invocation = self.invoke(event, &log_group).await?;
+            warned_by_time |= warn_by_time(&invocation, warned_by_time, progress);
             invocation.record(&mut result, Kind::Cold, progress);
         }
 
@@ -216,6 +221,7 @@ impl CloudBench {
                 operation: "Invoke",
                 message: e.to_string(),
             })??;
+            warned_by_time |= warn_by_time(&invocation, warned_by_time, progress);
             invocation.record(&mut result, Kind::Warm, progress);
             done += 1;
         }
@@ -229,6 +235,7 @@ impl CloudBench {
             lambda: self.lambda.clone(),
             logs: self.logs.clone(),
             options: self.options.clone(),
+            claims: self.claims.clone(),
         }
     }
 
@@ -240,4 +247,16 @@ impl CloudBench {
             None => f,
         }
     }
+}
+
+/// Says once per run that REPORT lines are being matched by time; true if it did.
+fn warn_by_time(invocation: &CloudInvocation, already: bool, progress: &dyn Progress) -> bool {
+    if already || invocation.report_source != Some(ReportSource::LogsByTime) {
+        return false;
+    }
+    progress.warn(
+        "REPORT lines are matched by time: the endpoint's Invoke request ids are not the \
+         invocation ids in its logs (an emulator?); this is exact only without other callers",
+    );
+    true
 }

@@ -72,6 +72,20 @@ pub fn render_target(t: &TargetResult) -> String {
         }
     }
     let _ = writeln!(out, "{counts}");
+    for (label, summary) in [
+        ("Duration (warm)", t.summaries.warm_duration_ms),
+        ("Init Duration", t.summaries.init_ms),
+    ] {
+        if let Some(s) = summary.filter(|s| has_outliers(s)) {
+            let _ = writeln!(
+                out,
+                "  warning: {label} has outliers (max {} is {:.0}x the median): other load on this machine? \
+                 more runs or a quieter machine give steadier figures",
+                format_ms(s.max),
+                s.max / s.p50
+            );
+        }
+    }
     if t.emulated {
         let _ = writeln!(
             out,
@@ -82,6 +96,11 @@ pub fn render_target(t: &TargetResult) -> String {
         let _ = writeln!(out, "  stopped early: {reason}");
     }
     out
+}
+
+/// Like hyperfine's outlier warning: a max far beyond the median in a decent sample.
+fn has_outliers(s: &crate::stats::Summary) -> bool {
+    s.count >= 10 && s.p50 > 0.0 && s.max > 10.0 * s.p50
 }
 
 /// hyperfine-style "X ± Y times faster than" lines for each compared figure.
