@@ -76,7 +76,7 @@ pub fn render_target(t: &TargetResult) -> String {
         ("Duration (warm)", t.summaries.warm_duration_ms),
         ("Init Duration", t.summaries.init_ms),
     ] {
-        if let Some(s) = summary.filter(|s| has_outliers(s)) {
+        if let Some(s) = summary.filter(has_outliers) {
             let _ = writeln!(
                 out,
                 "  warning: {label} has outliers (max {} is {:.0}x the median): other load on this machine? \
