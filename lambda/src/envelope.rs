@@ -57,8 +57,12 @@ pub fn read_http_request<'s>(document: &Document<'s>) -> Result<HttpRequest<'s>,
         return Err(InputError::payload("event", "expected a JSON object"));
     };
     let mut request = HttpRequest::default();
+    // A repeated field makes the request ambiguous (two bodies: which one to sum?), so it is
+    // refused like a repeated field of the batch, never resolved by picking one.
+    let (mut seen_body, mut seen_base64, mut seen_headers) = (false, false, false);
     cursor.members(len, |c, key| match key {
         "body" => {
+            once(&mut seen_body, "body")?;
             request.body = match c.value()? {
                 Value::String(s) => Some(s),
                 Value::Null => None,
@@ -72,6 +76,7 @@ pub fn read_http_request<'s>(document: &Document<'s>) -> Result<HttpRequest<'s>,
             Ok(())
         }
         "isBase64Encoded" => {
+            once(&mut seen_base64, "isBase64Encoded")?;
             request.is_base64 = match c.value()? {
                 Value::Bool(b) => b,
                 other => {
@@ -83,26 +88,42 @@ pub fn read_http_request<'s>(document: &Document<'s>) -> Result<HttpRequest<'s>,
             };
             Ok(())
         }
-        "headers" => match c.value()? {
-            Value::Object { len } => c.members(len, |c, name| {
-                if name.eq_ignore_ascii_case("content-type") {
-                    if let Value::String(v) = c.value()? {
-                        request.content_type = Some(v);
+        "headers" => {
+            once(&mut seen_headers, "headers")?;
+            match c.value()? {
+                Value::Object { len } => c.members(len, |c, name| {
+                    if name.eq_ignore_ascii_case("content-type") {
+                        if request.content_type.is_some() {
+                            return Err(InputError::payload(
+                                "headers.content-type",
+                                "duplicate field",
+                            ));
+                        }
+                        if let Value::String(v) = c.value()? {
+                            request.content_type = Some(v);
+                        }
+                        Ok(())
+                    } else {
+                        c.skip()
                     }
-                    Ok(())
-                } else {
-                    c.skip()
-                }
-            }),
-            Value::Null => Ok(()),
-            other => Err(InputError::payload(
-                "headers",
-                format_args!("expected an object, found {}", other.kind()),
-            )),
-        },
+                }),
+                Value::Null => Ok(()),
+                other => Err(InputError::payload(
+                    "headers",
+                    format_args!("expected an object, found {}", other.kind()),
+                )),
+            }
+        }
         _ => c.skip(),
     })?;
     Ok(request)
+}
+
+fn once(seen: &mut bool, field: &str) -> Result<(), InputError> {
+    if std::mem::replace(seen, true) {
+        return Err(InputError::payload(field, "duplicate field"));
+    }
+    Ok(())
 }
 
 /// `application/json`, `application/json; charset=utf-8`, or any `+json` type is accepted;
