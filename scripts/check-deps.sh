@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Dependency policy (deny.toml): licenses, bans, sources, offline. Installs cargo-deny on first
+# use (a pinned version compiled from crates.io: ~10-20 min on 2 cores, once; later runs ~10 s).
+#   scripts/check-deps.sh               licenses bans sources (+ no duplicate crate in the function)
+#   CHECK_ADVISORIES=1 scripts/check-deps.sh   also advisories (fetches the RustSec database
+#                                        from GitHub: CI only; this machine has no route to it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CARGO_DENY_VERSION=0.20.2
+log() { printf '\033[1;34m[deps]\033[0m %s\n' "$*"; }
+
+if [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" != "$CARGO_DENY_VERSION" ]; then
+  log "cargo install cargo-deny@$CARGO_DENY_VERSION --locked (one-off compile)"
+  cargo install "cargo-deny@$CARGO_DENY_VERSION" --locked
+fi
+
+checks=(licenses bans sources)
+if [ -n "${CHECK_ADVISORIES:-}" ]; then
+  checks+=(advisories)
+else
+  log "advisories skipped (no RustSec database offline; CI runs CHECK_ADVISORIES=1)"
+fi
+log "cargo deny check ${checks[*]}"
+# Duplicate-version warnings come from the bench's AWS SDK side; only errors fail.
+cargo deny --log-level error check "${checks[@]}"
+
+# The shipped function itself must not carry two versions of any crate.
+dups=$(cargo tree -p transactions-lambda -e normal --target aarch64-unknown-linux-gnu -d --offline 2>/dev/null | grep -v '^$' || true)
+if [ -n "$dups" ]; then
+  printf '%s\n' "$dups"
+  log "FAIL: the bootstrap's dependency graph has duplicate crates"
+  exit 1
+fi
+log "ok: licenses, bans, sources; no duplicate crate in the shipped bootstrap"
