@@ -254,6 +254,10 @@ def check_triggers(flows: dict[str, Workflow]) -> list[str]:
         push = t.get("push") or {}
         if push.get("branches") != ["main"] or push.get("tags"):
             bad.append(f"{f.name}: deploys must run on push to main only, got push={push!r}")
+        if "workflow_dispatch" in t:
+            guarded = [j for j in build_jobs(f) if "refs/heads/main" in str(f.jobs[j].get("if", ""))]
+            if not guarded:
+                bad.append(f"{f.name}: manual dispatch allowed, but the build is not limited to main")
     return bad
 
 

@@ -166,6 +166,13 @@ class MutationsAreCaught(unittest.TestCase):
             _release(flows).doc[True]["push"] = {"branches": ["**"]}
         self.assertCaught(policy.check_triggers, m, "push to main only")
 
+    def test_dispatch_from_any_branch(self):
+        def m(flows):
+            rel = _release(flows)
+            (build,) = policy.build_jobs(rel)
+            rel.jobs[build].pop("if")
+        self.assertCaught(policy.check_triggers, m, "not limited to main")
+
     def test_staging_skips_dev(self):
         def m(flows):
             rel = _release(flows)
