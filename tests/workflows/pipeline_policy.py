@@ -344,6 +344,7 @@ def check_ci_runs_the_checks(flows: dict[str, Workflow]) -> list[str]:
         "rustfmt": r"cargo fmt\b.*--check",
         "clippy -D warnings": r"cargo clippy\b.*-D warnings",
         "rust tests": r"cargo test\b",
+        "cargo-deny incl. advisories": r"scripts/check-deps\.sh",
         "arm64 cargo-lambda build": r"cargo lambda build\b.*--arm64",
         "infra lint/tests/synth/cdk-nag/cfn-lint": r"scripts/check-infra\.sh",
         "actionlint": r"\bactionlint\b",
