@@ -133,24 +133,48 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
         { Ref: expect.stringMatching(/^MonitoringAlarmTopic/) },
       ]);
     }
-    // The stats and metrics behind the names.
-    const metricOf = (name: string) =>
-      prop<{ MetricStat: { Metric: { MetricName: string }; Stat: string } }[]>(
-        { Properties: byName.get(name) },
-        'Metrics',
-      )[0]?.MetricStat;
-    expect(metricOf(`TransactionsApi-${stage}-Function-Latency-P99-Critical`)).toMatchObject({
-      Stat: 'p99',
-      Metric: { MetricName: 'Duration', Namespace: 'AWS/Lambda' },
-    });
-    expect(metricOf(`TransactionsApi-${stage}-Api5xx-Api5xxRate-Critical`)).toMatchObject({
-      Stat: 'Average',
-      Metric: { MetricName: '5xx', Namespace: 'AWS/ApiGateway' },
-    });
-    expect(metricOf(`TransactionsApi-${stage}-Api-Latency-P99-Critical`)).toMatchObject({
-      Stat: 'p99',
-      Metric: { MetricName: 'Latency' },
-    });
+    // The metric and statistic behind each name, in the plain single-metric form (no `Metrics`
+    // array: that is metric math to the local emulator, which rejects it).
+    const expectedMetric: Record<string, Record<string, unknown>> = {
+      'Function-Fault-Count-Critical': {
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Statistic: 'Sum',
+      },
+      'Function-Throttled-Count-Critical': {
+        MetricName: 'Throttles',
+        Namespace: 'AWS/Lambda',
+        Statistic: 'Sum',
+      },
+      'Function-Latency-P99-Critical': {
+        MetricName: 'Duration',
+        Namespace: 'AWS/Lambda',
+        ExtendedStatistic: 'p99',
+      },
+      'Api-Latency-P99-Critical': {
+        MetricName: 'Latency',
+        Namespace: 'AWS/ApiGateway',
+        ExtendedStatistic: 'p99',
+      },
+      'Api5xx-Api5xxRate-Critical': {
+        MetricName: '5xx',
+        Namespace: 'AWS/ApiGateway',
+        Statistic: 'Average',
+      },
+    };
+    for (const [suffix, metric] of Object.entries(expectedMetric)) {
+      const props = byName.get(`TransactionsApi-${stage}-${suffix}`);
+      expect(props).toMatchObject({ ...metric, Period: 60 });
+      expect(props?.Metrics).toBeUndefined();
+    }
+    const fnDims = byName.get(`TransactionsApi-${stage}-Function-Fault-Count-Critical`)?.Dimensions;
+    expect(fnDims).toEqual([
+      { Name: 'FunctionName', Value: { Ref: expect.stringMatching(/^Function/) } },
+      {
+        Name: 'Resource',
+        Value: { 'Fn::Join': ['', [{ Ref: expect.stringMatching(/^Function/) }, ':live']] },
+      },
+    ]);
   });
 
   test('the dashboard shows latency percentiles, health and REPORT-line widgets', () => {

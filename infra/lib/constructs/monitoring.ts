@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import {
   DefaultDashboardFactory,
+  type IMetricAdjuster,
   LatencyType,
   MonitoringFacade,
   SnsAlarmActionStrategy,
@@ -42,6 +43,28 @@ export const REPORT_QUERIES = {
     'stats max(record.metrics.maxMemoryUsedMB) as maxMemoryUsedMB, avg(record.metrics.maxMemoryUsedMB) as avgMemoryUsedMB, max(record.metrics.memorySizeMB) as memorySizeMB by bin(5m)',
   ],
 } as const;
+
+/**
+ * Alarms on one plain metric render as `MetricName`/`Namespace`/`Statistic` only if the metric
+ * has no label; a label forces the `Metrics` (metric-math) form. Both mean the same on AWS, but
+ * the plain form is the simplest alarm there is and the one the local emulator supports. The
+ * dashboards keep their labels: only the copy used for the alarm is rebuilt.
+ */
+export const PLAIN_ALARM_METRIC: IMetricAdjuster = {
+  adjustMetric(metric) {
+    if (!(metric instanceof cloudwatch.Metric)) return metric;
+    return new cloudwatch.Metric({
+      namespace: metric.namespace,
+      metricName: metric.metricName,
+      dimensionsMap: metric.dimensions as Record<string, string> | undefined,
+      statistic: metric.statistic,
+      period: metric.period,
+      unit: metric.unit,
+      region: metric.region,
+      account: metric.account,
+    });
+  },
+};
 
 /**
  * Alarms (to an SNS topic) and the latency dashboard.
@@ -99,7 +122,11 @@ export class Monitoring extends Construct {
       alarmFriendlyName: 'Api',
       latencyTypesToRender: [LatencyType.P50, LatencyType.P90, LatencyType.P99, LatencyType.P999],
       addLatencyP99Alarm: {
-        Critical: { maxLatency: Duration.millis(slo.apiP99Ms), period: perMinute },
+        Critical: {
+          maxLatency: Duration.millis(slo.apiP99Ms),
+          period: perMinute,
+          metricAdjuster: PLAIN_ALARM_METRIC,
+        },
       },
     });
 
@@ -129,6 +156,7 @@ export class Monitoring extends Construct {
                   comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
                   // No traffic is no failure (and must not block or roll back a deployment).
                   treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING,
+                  metricAdjuster: PLAIN_ALARM_METRIC,
                   additionalDescription: `More than ${alarms.api5xxRate * 100}% of API requests answered 5xx`,
                 },
               },
@@ -145,13 +173,25 @@ export class Monitoring extends Construct {
       // Synchronous invocations only: no event-source iterator age to show.
       isIterator: false,
       addFaultCountAlarm: {
-        Critical: { maxErrorCount: alarms.functionErrorsPerMinute, period: perMinute },
+        Critical: {
+          maxErrorCount: alarms.functionErrorsPerMinute,
+          period: perMinute,
+          metricAdjuster: PLAIN_ALARM_METRIC,
+        },
       },
       addThrottlesCountAlarm: {
-        Critical: { maxErrorCount: alarms.functionThrottlesPerMinute, period: perMinute },
+        Critical: {
+          maxErrorCount: alarms.functionThrottlesPerMinute,
+          period: perMinute,
+          metricAdjuster: PLAIN_ALARM_METRIC,
+        },
       },
       addLatencyP99Alarm: {
-        Critical: { maxLatency: Duration.millis(slo.functionP99Ms), period: perMinute },
+        Critical: {
+          maxLatency: Duration.millis(slo.functionP99Ms),
+          period: perMinute,
+          metricAdjuster: PLAIN_ALARM_METRIC,
+        },
       },
     });
 
