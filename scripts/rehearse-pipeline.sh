@@ -7,6 +7,7 @@
 #
 #   scripts/rehearse-pipeline.sh                     everything
 #   REHEARSE_SKIP_SETUP=1 scripts/rehearse-pipeline.sh    skip scripts/setup.sh
+#   REHEARSE_KEEP_GOING=1 scripts/rehearse-pipeline.sh    run every step, report all failures
 #   SMOKE_API_URL=http://127.0.0.1:PORT/... AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
 #     AWS_REGION=us-east-1 scripts/rehearse-pipeline.sh   + smoke test against that endpoint
 #
@@ -32,10 +33,13 @@ step() {
     SUMMARY+=("ok    $(printf '%4ss' $((SECONDS - t0)))  $name")
   else
     SUMMARY+=("FAIL  $(printf '%4ss' $((SECONDS - t0)))  $name")
+    FAILED=$((FAILED + 1))
+    [ -n "${REHEARSE_KEEP_GOING:-}" ] && return 0
     print_summary
     die "step failed: $name"
   fi
 }
+FAILED=0
 print_summary() {
   printf '\n[rehearse] summary\n'
   printf '  %s\n' "${SUMMARY[@]}"
@@ -44,6 +48,7 @@ print_summary() {
 need scripts/setup.sh
 need scripts/check-infra.sh
 need scripts/synth.sh
+need scripts/check-deps.sh
 need scripts/check-workflows.sh
 [ -f package.json ] && [ -f cdk.json ] || die "no CDK app (package.json/cdk.json) at the repository root"
 
@@ -63,7 +68,21 @@ step "rust tests" cargo test --workspace "${LOCKED[@]}"
 # --- ci.yml / infra (also release.yml build's first step) ------------------------------------
 step "arm64 build through cargo-lambda" \
   cargo lambda build --release --arm64 --package transactions-lambda --output-format zip
+arm64_e2e() {
+  local dir
+  dir=$(mktemp -d) &&
+    unzip -o -q "${CARGO_TARGET_DIR:-target}/lambda/bootstrap/bootstrap.zip" -d "$dir" &&
+    TRANSACTIONS_BOOTSTRAP_ARM64="$dir/bootstrap" \
+      cargo test "${LOCKED[@]}" --package transactions-lambda --test bootstrap_e2e -- arm64 --nocapture
+  local rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+step "arm64 bootstrap end to end under qemu-user" arm64_e2e
 step "infra: lint, typecheck, tests, synth + cdk-nag, cfn-lint" scripts/check-infra.sh
+
+# --- ci.yml / deps (advisories need the RustSec database: GitHub only) -----------------------
+step "deps: cargo-deny licenses, bans, sources" scripts/check-deps.sh
 
 # --- ci.yml / workflows ----------------------------------------------------------------------
 step "workflows: schema, zizmor, graph + smoke-script tests" scripts/check-workflows.sh
@@ -109,4 +128,5 @@ else
 fi
 
 print_summary
+[ "$FAILED" -eq 0 ] || die "$FAILED step(s) failed"
 echo "rehearse: all pipeline steps that need no AWS account passed"
