@@ -1,0 +1,333 @@
+//! Soak: one `bootstrap` process, many invocations mixing valid and invalid events (direct and
+//! API Gateway), every answer checked against an expectation computed here, and the process's
+//! memory sampled from /proc as it goes: it must not crash, and its peak RSS must stop growing
+//! once every kind of event has been seen (reused buffers, no leak).
+//!
+//! `cargo test` runs a short soak on the debug build. scripts/soak.sh runs 100,000 invocations
+//! on the release build and prints the RSS curve:
+//!   SOAK_INVOCATIONS      invocations (default 3000)
+//!   SOAK_SAMPLES          RSS samples over the run (default 20)
+//!   TRANSACTIONS_BOOTSTRAP the binary (default: this build's bootstrap)
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use lambda_bench::{InitStatus, LocalFunction, Outcome, SpawnConfig};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+const SEED_SIGNATURE: &str = "15f6e99f77968b2e9d2fadcf37ba573a10d0fa53adbed145af145ab44841c69f";
+/// Allowed growth after warm-up. A real leak shows at once: the trace-id one (~130 bytes per
+/// invocation) added ~230 KiB over the default 3,000 and ~13 MB over 100,000.
+const GROWTH_TOLERANCE_KIB: u64 = 128;
+
+/// What an answer must be.
+enum Expect {
+    /// A direct success: total (as text), signature, credit count.
+    Success(&'static str, String, u64),
+    /// A direct failure with this errorType.
+    Error(&'static str),
+    /// An API Gateway answer: status, and the success signature or the error code.
+    Http(u64, String),
+}
+
+struct Event {
+    name: &'static str,
+    payload: Vec<u8>,
+    expect: Expect,
+}
+
+fn file(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../events")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn hex_sha256(parts: impl IntoIterator<Item = String>) -> String {
+    let mut digest = Sha256::new();
+    for part in parts {
+        digest.update(part.as_bytes());
+    }
+    digest
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn apigw(body: &str, base64: bool, content_type: &str) -> Vec<u8> {
+    let body = if base64 {
+        base64::engine::general_purpose::STANDARD.encode(body)
+    } else {
+        body.to_owned()
+    };
+    json!({"version": "2.0", "routeKey": "POST /transactions",
+           "headers": {"content-type": content_type},
+           "requestContext": {"http": {"method": "POST"}},
+           "body": body, "isBase64Encoded": base64})
+    .to_string()
+    .into_bytes()
+}
+
+/// The rotation. Weighted towards small valid events, as traffic would be, with every path
+/// (base64, 4xx, parse errors, big batches, long IDs) exercised every cycle.
+fn rotation() -> Vec<Event> {
+    // 1,000 transactions, amounts i cents, CREDIT when i % 3 == 0: total and signature by hand.
+    let txs: Vec<String> = (0..1000)
+        .map(|i| {
+            let kind = if i % 3 == 0 { "CREDIT" } else { "DEBIT" };
+            format!(
+                r#"{{"id":"soak-{i}","amount":{}.{:02},"type":"{kind}"}}"#,
+                i / 100,
+                i % 100
+            )
+        })
+        .collect();
+    let big = format!(
+        r#"{{"requestId":"soak","transactions":[{}]}}"#,
+        txs.join(",")
+    );
+    let credits: Vec<u64> = (0..1000).filter(|i| i % 3 == 0).collect();
+    let cents: u64 = credits.iter().sum();
+    assert_eq!(cents, 166_833); // 0 + 3 + ... + 999
+    let big_signature = hex_sha256(credits.iter().map(|i| format!("soak-{i}")));
+    let long_id = "L".repeat(100_000);
+    let long = format!(r#"{{"transactions":[{{"id":"{long_id}","amount":0.5,"type":"CREDIT"}}]}}"#);
+    let seed_body = String::from_utf8(file("seed-3tx.json").to_vec()).unwrap();
+    let mut invalid_utf8 = br#"{"transactions":[{"id":""#.to_vec();
+    invalid_utf8.extend_from_slice(&[0xc3, 0x28]);
+    invalid_utf8.extend_from_slice(br#"","amount":1,"type":"CREDIT"}]}"#);
+    let seed = || Expect::Success("650.5", SEED_SIGNATURE.to_owned(), 2);
+    vec![
+        Event {
+            name: "seed",
+            payload: file("seed-3tx.json"),
+            expect: seed(),
+        },
+        Event {
+            name: "apigw",
+            payload: file("apigw-seed.json"),
+            expect: Expect::Http(200, SEED_SIGNATURE.into()),
+        },
+        Event {
+            name: "malformed",
+            payload: file("invalid/malformed.json"),
+            expect: Expect::Error("InvalidJson"),
+        },
+        Event {
+            name: "seed",
+            payload: file("seed-3tx.json"),
+            expect: seed(),
+        },
+        Event {
+            name: "apigw-b64",
+            payload: file("apigw-seed-base64.json"),
+            expect: Expect::Http(200, SEED_SIGNATURE.into()),
+        },
+        Event {
+            name: "amount-string",
+            payload: file("invalid/amount-string.json"),
+            expect: Expect::Error("InvalidPayload"),
+        },
+        Event {
+            name: "1000-tx",
+            payload: big.into_bytes(),
+            expect: Expect::Success("1668.33", big_signature, credits.len() as u64),
+        },
+        Event {
+            name: "too-precise",
+            payload: file("invalid/too-precise.json"),
+            expect: Expect::Error("InvalidAmount"),
+        },
+        Event {
+            name: "text-plain",
+            payload: apigw(&seed_body, false, "text/plain"),
+            expect: Expect::Http(415, "UNSUPPORTED_MEDIA_TYPE".into()),
+        },
+        Event {
+            name: "apigw-bad-b64",
+            payload: apigw("{]", true, "application/json"),
+            expect: Expect::Http(400, "INVALID_JSON".into()),
+        },
+        Event {
+            name: "deep",
+            payload: "[".repeat(5000).into_bytes(),
+            expect: Expect::Error("InvalidJson"),
+        },
+        Event {
+            name: "long-id",
+            payload: long.into_bytes(),
+            expect: Expect::Success("0.5", hex_sha256([long_id]), 1),
+        },
+        Event {
+            name: "invalid-utf8",
+            payload: invalid_utf8,
+            expect: Expect::Error("InvalidJson"),
+        },
+        Event {
+            name: "seed",
+            payload: file("seed-3tx.json"),
+            expect: seed(),
+        },
+    ]
+}
+
+fn check(event: &Event, outcome: &Outcome) -> Result<(), String> {
+    let success = |v: &Value, total: &str, signature: &str, count: u64| -> Result<(), String> {
+        let ok = v["status"] == "success"
+            && v["totalCredit"].to_string() == total
+            && v["signature"] == signature
+            && v["creditCount"] == count;
+        ok.then_some(()).ok_or_else(|| format!("wrong success {v}"))
+    };
+    match (&event.expect, outcome) {
+        (Expect::Success(total, signature, count), Outcome::Response(body)) => {
+            let v: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+            success(&v, total, signature, *count)
+        }
+        (Expect::Error(error_type), Outcome::FunctionError(err))
+            if err.error_type == *error_type =>
+        {
+            Ok(())
+        }
+        (Expect::Http(status, what), Outcome::Response(body)) => {
+            let v: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+            let inner: Value = serde_json::from_str(v["body"].as_str().unwrap_or(""))
+                .map_err(|e| e.to_string())?;
+            if v["statusCode"] != *status {
+                return Err(format!("status {} {inner}", v["statusCode"]));
+            }
+            if *status == 200 {
+                success(&inner, "650.5", what, 2)
+            } else if inner["error"]["code"] == what.as_str() {
+                Ok(())
+            } else {
+                Err(format!("wrong error {inner}"))
+            }
+        }
+        (_, other) => Err(format!("unexpected {other:?}")),
+    }
+}
+
+/// (VmRSS, VmHWM) of `pid` in KiB.
+fn memory_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| -> u64 {
+        let line = status.lines().find(|l| l.starts_with(name)).unwrap();
+        line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.parse().expect(name))
+        .unwrap_or(default)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn soak_keeps_answering_right_with_flat_memory() {
+    let invocations = env_usize("SOAK_INVOCATIONS", 3000);
+    let samples = env_usize("SOAK_SAMPLES", 20).max(2);
+    let binary = std::env::var_os("TRANSACTIONS_BOOTSTRAP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_bootstrap")));
+    let mut f = LocalFunction::start(&SpawnConfig::new(&binary), Duration::from_secs(60))
+        .await
+        .expect("spawn bootstrap");
+    assert_eq!(
+        f.init().status,
+        InitStatus::Ready,
+        "{:?}",
+        f.process().log_tail(20)
+    );
+    let pid = f.process().pid();
+    let events = rotation();
+    assert!(
+        !f.process().emulated(),
+        "RSS under qemu is the emulator's: soak the host build"
+    );
+
+    let every = (invocations / samples).max(1);
+    // Warm-up: every event kind seen several times (a tenth of the run, at least 10 cycles).
+    let warm_up = (invocations / 10).max(events.len() * 10);
+    let mut curve: Vec<(usize, u64, u64)> = vec![(0, memory_kib(pid).0, memory_kib(pid).1)];
+    let started = Instant::now();
+    let mut failures = Vec::new();
+    for i in 0..invocations {
+        let event = &events[i % events.len()];
+        let out = f
+            .invoke(event.payload.clone(), Duration::from_secs(10))
+            .await;
+        if let Err(problem) = check(event, &out.outcome) {
+            failures.push(format!("#{i} {}: {problem}", event.name));
+            assert!(failures.len() < 20, "{failures:#?}");
+            assert!(
+                f.is_ready(),
+                "the process died: {:?}",
+                f.process().log_tail(20)
+            );
+        }
+        let n = i + 1;
+        if n % every == 0 || n == warm_up || n == invocations {
+            let (rss, hwm) = memory_kib(pid);
+            if curve.last().map(|c| c.0) != Some(n) {
+                curve.push((n, rss, hwm));
+            }
+        }
+    }
+    let elapsed = started.elapsed();
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(
+        f.is_ready() && f.process().pid() == pid,
+        "the process was replaced"
+    );
+
+    eprintln!(
+        "soak: {invocations} invocations on {} in {elapsed:.1?} ({:.0}/s), one process (pid {pid})",
+        binary.display(),
+        invocations as f64 / elapsed.as_secs_f64()
+    );
+    eprintln!(
+        "{:>12} {:>12} {:>12}",
+        "invocations", "VmRSS KiB", "VmHWM KiB"
+    );
+    for (n, rss, hwm) in &curve {
+        let mark = if *n == warm_up {
+            "  <- warm-up done"
+        } else {
+            ""
+        };
+        eprintln!("{n:>12} {rss:>12} {hwm:>12}{mark}");
+    }
+    let hwm_at_warm_up = curve
+        .iter()
+        .find(|c| c.0 == warm_up)
+        .map_or(curve[0].2, |c| c.2);
+    // Both figures: the kernel's RSS counters are updated lazily, so the high-water mark can
+    // lag the resident set it is supposed to bound.
+    let highest_after = curve
+        .iter()
+        .filter(|c| c.0 > warm_up)
+        .map(|c| c.1.max(c.2))
+        .max()
+        .unwrap_or(hwm_at_warm_up);
+    let (_, rss_end, hwm_end) = *curve.last().unwrap();
+    eprintln!(
+        "peak RSS at warm-up {hwm_at_warm_up} KiB, highest after {highest_after} KiB; at the end RSS {rss_end} KiB, peak {hwm_end} KiB"
+    );
+    assert!(
+        highest_after <= hwm_at_warm_up + GROWTH_TOLERANCE_KIB,
+        "memory kept growing after warm-up: {hwm_at_warm_up} -> {highest_after} KiB"
+    );
+}
