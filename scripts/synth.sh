@@ -36,9 +36,11 @@ synth() { # <stage> [extra cdk args...]
 for stage in "${stages[@]}"; do
   synth "$stage"
   # The shipped binary must match the stage's architecture (a wrong one fails at cold start).
-  want="ARM aarch64"; [ "$stage" = local ] && [ "$(uname -m)" = x86_64 ] && want="x86-64"
+  # ELF e_machine (2 bytes at offset 18): 183 = aarch64, 62 = x86-64.
+  want=183; [ "$stage" = local ] && [ "$(uname -m)" = x86_64 ] && want=62
   bin=$(ls cdk.out/"$stage"/asset.*/bootstrap)
-  file "$bin" | grep -q "$want" || { echo "$bin is not $want: $(file "$bin")" >&2; exit 1; }
+  got=$(python3 -c 'import sys; d=open(sys.argv[1],"rb").read(20); print(int.from_bytes(d[18:20],"little") if d[:4]==b"\x7fELF" else 0)' "$bin")
+  [ "$got" = "$want" ] || { echo "$bin: ELF machine $got, want $want" >&2; exit 1; }
 done
 if [ -n "${SYNTH_GITHUB_REPO:-}" ]; then
   synth pipeline -c githubRepo="$SYNTH_GITHUB_REPO"
