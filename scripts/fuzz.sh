@@ -52,8 +52,8 @@ for target in $TARGETS; do
     -artifact_prefix="fuzz/artifacts/$target/" >"$out" 2>&1
   rc=$?
   set -e
-  execs=$(awk -F: '/stat::number_of_executed_units/{gsub(/ /,"",$2); print $2}' "$out")
-  per_sec=$(awk -F: '/stat::average_exec_per_sec/{gsub(/ /,"",$2); print $2}' "$out")
+  execs=$(awk '/stat::number_of_executed_units/{print $NF}' "$out")
+  per_sec=$(awk '/stat::average_exec_per_sec/{print $NF}' "$out")
   crashes=$(find "fuzz/artifacts/$target" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
   after=$(find "$corpus" -type f | wc -l)
   summary+=("$target: ${execs:-?} execs (${per_sec:-?}/s), corpus $seeds -> $after, artifacts $crashes, exit $rc")
