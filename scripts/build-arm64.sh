@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds the shipped arm64 (Graviton) `bootstrap` with cargo-lambda + zig, with the release
-# profile the workspace root sets. Output: target/lambda/bootstrap/bootstrap.
+# profile the workspace root sets (and the AWS-LC setting in .cargo/config.toml).
+# Output: target/lambda-arm64/bootstrap/bootstrap (its own folder: cargo-lambda writes
+# target/lambda/ for every architecture, and `cdk synth` of the x86_64 `local` stage would
+# overwrite an arm64 binary there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# AWS-LC's CPU-jitter entropy source costs init time and this function draws no random numbers
-# (SHA-256 only): build AWS-LC without it. See README, "Measured figures".
-export AWS_LC_SYS_NO_JITTER_ENTROPY=1
-cargo lambda build --release --arm64 --locked -p transactions-lambda --bin bootstrap "$@"
+target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+cargo lambda build --release --arm64 --locked -p transactions-lambda --bin bootstrap \
+  --lambda-dir "$target_dir/lambda-arm64" "$@"

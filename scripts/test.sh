@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-ARM64_BOOTSTRAP="$CARGO_TARGET_DIR/lambda/bootstrap/bootstrap"
+ARM64_BOOTSTRAP="$CARGO_TARGET_DIR/lambda-arm64/bootstrap/bootstrap"
 
 step_setup()     { scripts/setup.sh; }
 step_format()    { cargo fmt --all -- --check; }
