@@ -24,8 +24,8 @@ for tool in check-jsonschema zizmor python3; do
     exit 2
   fi
 done
-if ! python3 -c 'import yaml, botocore' 2>/dev/null; then
-  echo "check-workflows: python3 lacks PyYAML/botocore; pip install -r scripts/smoke-test.requirements.txt" >&2
+if ! python3 -c 'import yaml, botocore, boto3, moto.server' 2>/dev/null; then
+  echo "check-workflows: python3 lacks PyYAML/botocore/boto3/moto; pip install -r tests/workflows/requirements.txt" >&2
   exit 2
 fi
 

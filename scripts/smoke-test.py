@@ -88,7 +88,9 @@ def resolve_api_url(args: argparse.Namespace) -> str:
 
     import botocore.exceptions
 
-    cfn = botocore.session.get_session().create_client("cloudformation", region_name=args.region)
+    # botocore itself only reads AWS_DEFAULT_REGION; accept AWS_REGION too, as the signer does.
+    region = args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    cfn = botocore.session.get_session().create_client("cloudformation", region_name=region)
     try:
         stacks = cfn.describe_stacks(StackName=args.stack)["Stacks"]
     except botocore.exceptions.BotoCoreError as exc:

@@ -96,7 +96,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._reply(self.server.answer_status, self.server.answer_body)
 
 
-def run_smoke(*args: str, secret: str = SECRET_KEY) -> subprocess.CompletedProcess:
+def run_smoke(*args: str, secret: str = SECRET_KEY, extra_env=None) -> subprocess.CompletedProcess:
     env = {
         "PATH": os.environ["PATH"],
         "AWS_ACCESS_KEY_ID": ACCESS_KEY,
@@ -106,6 +106,7 @@ def run_smoke(*args: str, secret: str = SECRET_KEY) -> subprocess.CompletedProce
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_EC2_METADATA_DISABLED": "true",
+        **(extra_env or {}),
     }
     return subprocess.run(
         [sys.executable, str(SCRIPT), "--attempts", "2", "--retry-delay", "0", *args],
@@ -176,6 +177,37 @@ class SmokeTestScript(unittest.TestCase):
             self.assertEqual(res.returncode, 0, res.stderr)
             missing = run_smoke("--outputs-file", str(outputs), "--stack", "TransactionsApi-prod")
             self.assertEqual(missing.returncode, 2)
+
+    def test_reads_api_url_from_cloudformation_via_aws_endpoint_url(self):
+        """--stack without an outputs file: DescribeStacks on the endpoint in AWS_ENDPOINT_URL
+        (here moto's CloudFormation on loopback), then the signed call to the URL it returns."""
+        import boto3
+        from moto.server import ThreadedMotoServer
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+        moto.start()
+        try:
+            endpoint = f"http://127.0.0.1:{port}"
+            cfn = boto3.client(
+                "cloudformation", region_name=REGION, endpoint_url=endpoint,
+                aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+            )
+            template = {
+                "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+                "Outputs": {"ApiUrl": {"Value": self.api.base_url}},
+            }
+            cfn.create_stack(StackName="TransactionsApi-dev", TemplateBody=json.dumps(template))
+            res = run_smoke("--stack", "TransactionsApi-dev", extra_env={"AWS_ENDPOINT_URL": endpoint})
+            self.assertEqual(res.returncode, 0, res.stderr)
+            self.assertEqual(self.api.requests[0]["path"], "/dev/transactions")
+            missing = run_smoke("--stack", "TransactionsApi-prod", extra_env={"AWS_ENDPOINT_URL": endpoint})
+            self.assertEqual(missing.returncode, 1, missing.stderr)
+            self.assertIn("cannot describe stack TransactionsApi-prod", missing.stderr)
+        finally:
+            moto.stop()
 
     def test_unreachable_endpoint_fails(self):
         with socket.socket() as probe:  # a port nothing listens on once closed
