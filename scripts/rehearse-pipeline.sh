@@ -16,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 STAGES=(dev staging prod)
 declare -a SUMMARY=()
 
@@ -46,6 +47,8 @@ print_summary() {
 }
 
 need scripts/setup.sh
+need scripts/test.sh
+need scripts/build-arm64.sh
 need scripts/check-infra.sh
 need scripts/synth.sh
 need scripts/check-deps.sh
@@ -66,17 +69,10 @@ step "clippy -D warnings" cargo clippy --workspace --all-targets "${LOCKED[@]}" 
 step "rust tests" cargo test --workspace "${LOCKED[@]}"
 
 # --- ci.yml / infra (also release.yml build's first step) ------------------------------------
-step "arm64 build through cargo-lambda" \
-  cargo lambda build --release --arm64 --package transactions-lambda --output-format zip
+step "arm64 build through cargo-lambda + size budget (scripts/test.sh arm64)" scripts/test.sh arm64
 arm64_e2e() {
-  local dir
-  dir=$(mktemp -d) &&
-    unzip -o -q "${CARGO_TARGET_DIR:-target}/lambda/bootstrap/bootstrap.zip" -d "$dir" &&
-    TRANSACTIONS_BOOTSTRAP_ARM64="$dir/bootstrap" \
-      cargo test "${LOCKED[@]}" --package transactions-lambda --test bootstrap_e2e -- arm64 --nocapture
-  local rc=$?
-  rm -rf "$dir"
-  return $rc
+  TRANSACTIONS_BOOTSTRAP_ARM64="$TARGET_DIR/lambda-arm64/bootstrap/bootstrap" \
+    cargo test "${LOCKED[@]}" --package transactions-lambda --test bootstrap_e2e -- arm64 --nocapture
 }
 step "arm64 bootstrap end to end under qemu-user" arm64_e2e
 step "infra: lint, typecheck, tests, synth + cdk-nag, cfn-lint" scripts/check-infra.sh
@@ -87,18 +83,20 @@ step "deps: cargo-deny licenses, bans, sources" scripts/check-deps.sh
 # --- ci.yml / workflows ----------------------------------------------------------------------
 step "workflows: schema, zizmor, graph + smoke-script tests" scripts/check-workflows.sh
 
-# --- release.yml / build: one assembly directory per stage, then the artifact ----------------
+# --- release.yml / build: the zip, one assembly directory per stage, then the artifact --------
+step "release build: bootstrap.zip (scripts/build-arm64.sh --output-format zip)" \
+  scripts/build-arm64.sh --output-format zip
 step "synth dev, staging, prod to cdk.out/<stage> (+ cdk-nag, cfn-lint)" scripts/synth.sh dev staging prod
 
 ARTIFACT_DIR=$(mktemp -d)
 trap 'rm -rf "$ARTIFACT_DIR"' EXIT
 # Same paths as the upload-artifact step; unpacked elsewhere, as a deploy job's download is.
 pack_artifact() {
-  local zip="${CARGO_TARGET_DIR:-target}/lambda/bootstrap/bootstrap.zip"
+  local zip="$TARGET_DIR/lambda-arm64/bootstrap/bootstrap.zip"
   [ -f "$zip" ] || { echo "$zip is missing"; return 1; }
-  mkdir -p "$ARTIFACT_DIR/job/cdk.out" "$ARTIFACT_DIR/job/target/lambda/bootstrap" &&
+  mkdir -p "$ARTIFACT_DIR/job/cdk.out" "$ARTIFACT_DIR/job/target/lambda-arm64/bootstrap" &&
     cp -R cdk.out/dev cdk.out/staging cdk.out/prod "$ARTIFACT_DIR/job/cdk.out/" &&
-    cp "$zip" "$ARTIFACT_DIR/job/target/lambda/bootstrap/" &&
+    cp "$zip" "$ARTIFACT_DIR/job/target/lambda-arm64/bootstrap/" &&
     tar -C "$ARTIFACT_DIR/job" -czf "$ARTIFACT_DIR/cloud-assembly.tgz" . &&
     echo "artifact (gzip, as uploaded): $(du -h "$ARTIFACT_DIR/cloud-assembly.tgz" | cut -f1)"
 }

@@ -308,7 +308,7 @@ def check_promotion_graph(flows: dict[str, Workflow]) -> list[str]:
         runs = expand_env(run_text(job), job, f)
         if not re.search(rf"cdk deploy\s+--app\s+\"?cdk\.out/{stage}\"?(\s|$)", runs):
             bad.append(f"{f.name}:{job_id}: must run `cdk deploy --app cdk.out/{stage}`")
-        if re.search(r"\bcdk synth\b|\bcargo (lambda )?build\b", runs):
+        if re.search(r"\bcdk synth\b|\bcargo (lambda )?build\b|build-arm64\.sh|synth\.sh", runs):
             bad.append(f"{f.name}:{job_id}: rebuilds instead of deploying the artifact")
         # Credentials: this stage's role, through OIDC.
         oidc = [s for s in steps(job) if action_name(s.get("uses", "")) == OIDC_ACTION]
@@ -345,7 +345,7 @@ def check_ci_runs_the_checks(flows: dict[str, Workflow]) -> list[str]:
         "clippy -D warnings": r"cargo clippy\b.*-D warnings",
         "rust tests": r"cargo test\b",
         "cargo-deny incl. advisories": r"scripts/check-deps\.sh",
-        "arm64 cargo-lambda build": r"cargo lambda build\b.*--arm64",
+        "arm64 cargo-lambda build": r"cargo lambda build\b.*--arm64|build-arm64\.sh|test\.sh arm64",
         "infra lint/tests/synth/cdk-nag/cfn-lint": r"scripts/check-infra\.sh",
         "actionlint": r"\bactionlint\b",
         "schema + zizmor + graph test": r"scripts/check-workflows\.sh",
