@@ -52,6 +52,12 @@ async fn main() -> ExitCode {
 type CliResult = Result<ExitCode, String>;
 
 async fn run(args: RunArgs, compare: bool) -> CliResult {
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "warning: this lambda-bench is a debug build: its own Runtime API adds about 0.1 ms to \
+             every Duration; build it with --profile tool (or --release) to measure"
+        );
+    }
     let targets = parse_targets(&args.bootstraps)?;
     if compare && targets.len() < 2 {
         return Err("compare needs at least two bootstraps (the same one twice is fine)".into());

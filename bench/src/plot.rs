@@ -33,6 +33,22 @@ fn draw(path: &Path, results: &RunResults) -> DrawResult {
     Ok(())
 }
 
+/// Axis ticks at 1, 2 and 5 times the powers of ten between `lo` and `hi`.
+fn ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let mut ticks = Vec::new();
+    let mut decade = 10f64.powi(lo.log10().floor() as i32);
+    while decade <= hi && ticks.len() < 64 {
+        for m in [1.0, 2.0, 5.0] {
+            let v = decade * m;
+            if v >= lo && v <= hi {
+                ticks.push(v);
+            }
+        }
+        decade *= 10.0;
+    }
+    ticks
+}
+
 /// Sorted values (ms) per target for one kind of sample.
 fn series(results: &RunResults, kind: Kind) -> Vec<(String, Vec<f64>)> {
     results
@@ -75,7 +91,10 @@ where
         .margin(15)
         .x_label_area_size(45)
         .y_label_area_size(55)
-        .build_cartesian_2d((lo..hi).log_scale(), 0f64..1.02f64)?;
+        .build_cartesian_2d(
+            (lo..hi).log_scale().with_key_points(ticks(lo, hi)),
+            0f64..1.02f64,
+        )?;
     chart
         .configure_mesh()
         .x_desc("milliseconds (log scale)")
@@ -128,6 +147,16 @@ mod tests {
             max_memory_bytes: None,
             detail: None,
             log_tail: vec![],
+        }
+    }
+
+    #[test]
+    fn ticks_are_one_two_five() {
+        let t = ticks(0.03, 3.0);
+        let expected = [0.05, 0.1, 0.2, 0.5, 1.0, 2.0];
+        assert_eq!(t.len(), expected.len(), "{t:?}");
+        for (a, b) in t.iter().zip(expected) {
+            assert!((a - b).abs() < 1e-12, "{t:?}");
         }
     }
 

@@ -58,6 +58,8 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
 pub struct Ratio {
     pub value: f64,
     pub stddev: f64,
+    /// Ratio of the medians: robust to the odd outlier that inflates `stddev`.
+    pub median: f64,
 }
 
 impl Ratio {
@@ -67,7 +69,12 @@ impl Ratio {
         }
         let value = a.mean / b.mean;
         let stddev = value * ((a.stddev / a.mean).powi(2) + (b.stddev / b.mean).powi(2)).sqrt();
-        Some(Ratio { value, stddev })
+        let median = if b.p50 > 0.0 { a.p50 / b.p50 } else { f64::NAN };
+        Some(Ratio {
+            value,
+            stddev,
+            median,
+        })
     }
 }
 
@@ -115,5 +122,8 @@ mod tests {
         assert!((r.value - 2.0).abs() < 1e-12);
         assert!((r.stddev - 2.0 * (0.02f64).sqrt()).abs() < 1e-12);
         assert!(Ratio::of_means(&a, &Summary { mean: 0.0, ..b }).is_none());
+        let a = Summary { p50: 3.0, ..a };
+        let b = Summary { p50: 2.0, ..b };
+        assert!((Ratio::of_means(&a, &b).unwrap().median - 1.5).abs() < 1e-12);
     }
 }

@@ -118,8 +118,8 @@ pub fn render_comparisons(comparisons: &[Comparison]) -> String {
         for (name, r) in &c.ratios {
             let _ = writeln!(
                 out,
-                "    {:.2} ± {:.2} times {verb} than {name}",
-                r.value, r.stddev
+                "    {:.2} ± {:.2} times {verb} than {name} (ratio of medians {:.2})",
+                r.value, r.stddev, r.median
             );
         }
     }
