@@ -12,7 +12,9 @@
 //! - [`response`]: JSON answers, success and error
 //! - [`processor`]: one event in, one answer out, buffers reused
 //! - [`runtime`]: the Runtime API loop; [`logging`]: Lambda-style log lines
+//! - [`allocator`]: mimalloc, configured before the first allocation
 
+pub mod allocator;
 pub mod credits;
 pub mod document;
 pub mod envelope;

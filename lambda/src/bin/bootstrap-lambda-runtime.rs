@@ -11,8 +11,7 @@ use lambda_runtime::{Diagnostic, LambdaEvent, Service};
 use serde_json::value::RawValue;
 use transactions_lambda::{Outcome, Processor};
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+transactions_lambda::tuned_allocator!();
 
 struct Handler {
     processor: Processor,
