@@ -67,7 +67,11 @@ trap on_exit EXIT
 trap 'say "interrupted"; exit 130' INT
 trap 'say "terminated"; exit 143' TERM
 
-rm -rf "$WORK" && mkdir -p "$WORK"
+# Start from an empty work directory, but only ever delete one this script made (it has the marker).
+if [ -d "$WORK" ] && [ -n "$(ls -A "$WORK")" ] && [ ! -f "$WORK/.deploy-local" ]; then
+  say "$WORK exists and was not made by this script: refusing to empty it"; exit 1
+fi
+rm -rf "$WORK" && mkdir -p "$WORK" && touch "$WORK/.deploy-local"
 
 # ---- idempotent set-up ----------------------------------------------------------------------------
 pinned() { grep -E "^$1==" "$ROOT/scripts/requirements-tools.txt"; }
@@ -91,15 +95,27 @@ if [ ! -x "$ROOT/node_modules/.bin/cdk" ]; then
 fi
 
 # ---- build (outside the timed rehearsal) ----------------------------------------------------------
-# `cdk synth` builds the bootstrap for the host architecture through cargo-lambda-cdk (the `local`
-# stage); later synths reuse the build. The bench tool is built too when it has a cloud mode.
+# Three cloud assemblies of the `local` stage, each a real `cdk synth` (which builds the bootstrap
+# for the host architecture through cargo-lambda-cdk): `assembly` is deployed; `assembly-resynth`, a
+# second independent synth, is what `cdk diff` compares with the deployed stack; `assembly-changed`
+# carries the configuration change (`-c memoryMb=<n>`) of the redeploy. Synthesizing up front keeps
+# the rehearsal itself free of synths (several CPU-seconds each).
+synth() {
+  local out=$1; shift
+  "$ROOT/node_modules/.bin/cdk" synth -c stage=local "$@" -q --no-notices --output "$WORK/$out" \
+    >"$WORK/build-$out.log" 2>&1 || { tail -n 40 "$WORK/build-$out.log"; say "cdk synth ($out) failed"; return 1; }
+}
 say "build: cdk synth -c stage=local (builds the bootstrap for $(uname -m))"
 t_build=$(now_ns)
-"$ROOT/node_modules/.bin/cdk" synth -c stage=local -q --no-notices --output "$WORK/assembly" >"$WORK/build.log" 2>&1 || { tail -n 40 "$WORK/build.log"; say "build failed"; exit 1; }
+# One after the other: concurrent cargo-lambda builds into one target directory race (one of them
+# can find no binary), and the later two are no-op builds anyway.
+synth assembly || exit 1
+synth assembly-resynth || exit 1
+synth assembly-changed -c "memoryMb=$REDEPLOY_MEMORY_MB" || exit 1
 BENCH_BIN=""
 BENCH_WARM=${DEPLOY_LOCAL_BENCH_WARM:-20}
 if [ -f "$ROOT/bench/Cargo.toml" ] && [ -z "${DEPLOY_LOCAL_SKIP_BENCH:-}" ]; then
-  if cargo build -q --profile tool -p lambda-bench >>"$WORK/build.log" 2>&1; then
+  if cargo build -q --profile tool -p lambda-bench >"$WORK/build-bench.log" 2>&1; then
     bin="${CARGO_TARGET_DIR:-$ROOT/target}/tool/lambda-bench"
     if "$bin" cloud --help >/dev/null 2>&1; then BENCH_BIN=$bin; fi
   fi
@@ -110,6 +126,11 @@ say "build done in $(elapsed "$t_build" "$(now_ns)")"
 t_all=$(now_ns)
 start_emulator() {
   if [ -n "$EXTERNAL" ]; then
+    local host=${EXTERNAL#*://}; host=${host%%/*}; host=${host%:*}
+    case "$host" in
+      localhost | 127.* | '[::1]' | *.localhost | localhost.localstack.cloud | *.localhost.localstack.cloud) ;;
+      *) fail "LOCAL_AWS_ENDPOINT must be a loopback emulator, not $EXTERNAL"; return 1 ;;
+    esac
     export AWS_ENDPOINT_URL=$EXTERNAL
     curl -fsS -o /dev/null --max-time 5 "$EXTERNAL" || curl -sS -o /dev/null --max-time 5 "$EXTERNAL/_localstack/health" \
       || { fail "nothing answers at $EXTERNAL"; return 1; }
