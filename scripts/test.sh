@@ -20,11 +20,19 @@ step_arm64()     {
 }
 # Unit, contract, property and end-to-end tests; the arm64 build runs under qemu-user.
 step_rust()      { TRANSACTIONS_BOOTSTRAP_ARM64="$ARM64_BOOTSTRAP" cargo test --workspace --locked; }
+# The hostile corpus and Runtime API faults again, on the shipped arm64 build under qemu-user.
+step_hostile_arm64() {
+  TRANSACTIONS_BOOTSTRAP="$ARM64_BOOTSTRAP" cargo test --locked -p transactions-lambda --test hostile --test faults
+}
+# 100,000 invocations on one release process: every answer checked, RSS flat after warm-up.
+step_soak()      { scripts/soak.sh; }
+# Dependency policy (deny.toml): licenses, bans, sources. Fuzzing is separate: scripts/fuzz.sh.
+step_deps()      { scripts/check-deps.sh; }
 step_infra()     { scripts/check-infra.sh; }
 step_workflows() { scripts/check-workflows.sh; }
 step_deploy_local() { scripts/deploy-local.sh; }
 
-STEPS=(setup format clippy arm64 rust infra workflows deploy_local)
+STEPS=(setup format clippy arm64 rust hostile_arm64 soak deps infra workflows deploy_local)
 [ "$#" -gt 0 ] && STEPS=("$@")
 
 passed=0; failed=0; summary=()
