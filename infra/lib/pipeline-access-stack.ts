@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 
@@ -73,6 +73,23 @@ export class PipelineAccessStack extends Stack {
           resources: bootstrapRoleArns,
         }),
       );
+      // The release workflow's smoke test signs one POST to the stage's API with this role.
+      // The API id is only known in the stage's own stack, hence the wildcard on it.
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'InvokeSmokeTestRoute',
+          actions: ['execute-api:Invoke'],
+          resources: [
+            `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:*/*/POST/transactions`,
+          ],
+        }),
+      );
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:*/*/POST/transactions]',
+        reason:
+          'The smoke test may call only POST /transactions, on any stage of any API in this ' +
+          'account and region: the API id is created by the stage stack, after this role exists.',
+      });
       this.roles[stage] = role;
       new CfnOutput(this, `DeployRoleArn${stage.charAt(0).toUpperCase()}${stage.slice(1)}`, {
         value: role.roleArn,

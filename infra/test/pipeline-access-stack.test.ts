@@ -57,9 +57,10 @@ describe('TransactionsPipelineAccess stack', () => {
     ]);
   });
 
-  test('roles may only assume the CDK bootstrap roles of this account and region', () => {
+  test('roles may only assume the CDK bootstrap roles and sign the smoke-test request', () => {
     const statements = allPolicyStatements(get().template);
-    expect(statements).toHaveLength(3);
+    // Per role: the bootstrap roles, and POST /transactions for the signed smoke test.
+    expect(statements).toHaveLength(6);
     const arn = (kind: string) => ({
       'Fn::Join': [
         '',
@@ -75,12 +76,37 @@ describe('TransactionsPipelineAccess stack', () => {
         ],
       ],
     });
-    for (const s of statements) {
+    const assume = statements.filter((s) => s.Sid === 'AssumeCdkBootstrapRoles');
+    const invoke = statements.filter((s) => s.Sid === 'InvokeSmokeTestRoute');
+    expect(assume).toHaveLength(3);
+    expect(invoke).toHaveLength(3);
+    for (const s of assume) {
       expect(s).toEqual({
         Sid: 'AssumeCdkBootstrapRoles',
         Effect: 'Allow',
         Action: ['sts:AssumeRole', 'sts:TagSession'],
         Resource: [arn('deploy'), arn('file-publishing'), arn('lookup')],
+      });
+    }
+    for (const s of invoke) {
+      expect(s).toEqual({
+        Sid: 'InvokeSmokeTestRoute',
+        Effect: 'Allow',
+        Action: 'execute-api:Invoke',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':execute-api:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':*/*/POST/transactions',
+            ],
+          ],
+        },
       });
     }
   });

@@ -71,7 +71,7 @@ export class TransactionsFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       // Advanced logging controls: Lambda sets AWS_LAMBDA_LOG_FORMAT/AWS_LAMBDA_LOG_LEVEL, which
-      // the function's tracing subscriber follows. The system level stays INFO so the platform
+      // the function's logger (lambda/src/logging.rs) follows. The system level stays INFO so the platform
       // REPORT lines (duration, Init Duration, Max Memory Used) reach the dashboard queries.
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: stage.logLevel as lambda.ApplicationLogLevel,
