@@ -14,6 +14,9 @@
 # The emulator is always stopped (its whole process group, by PID) and its port checked closed,
 # also when a step fails or the run is interrupted.
 set -uo pipefail
+# fd 9: the terminal's stderr, so messages of the traps reach it even while a check's output is
+# redirected to the check's log.
+exec 9>&2
 # shellcheck source-path=SCRIPTDIR
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
@@ -57,7 +60,7 @@ cleanup() {
 on_exit() {
   local rc=$?
   cleanup
-  if [ -n "$STOPPED_PGID" ] && ! emulator_gone "$STOPPED_PORT" "$STOPPED_PGID" >&2; then
+  if [ -n "$STOPPED_PGID" ] && ! emulator_gone "$STOPPED_PORT" "$STOPPED_PGID" >&9; then
     say "emulator left something behind"
     rc=1
   fi

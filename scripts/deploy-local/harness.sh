@@ -11,7 +11,8 @@ declare -a FAILED_NAMES=()
 
 now_ns() { date +%s%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fs", (b - a) / 1e9 }'; }
-say() { printf '\033[1;34m[deploy-local]\033[0m %s\n' "$*" >&2; }
+# To fd 9 (the caller's stderr, opened by deploy-local.sh), not to a check's log.
+say() { printf '\033[1;34m[deploy-local]\033[0m %s\n' "$*" >&9; }
 
 # check "<name>" <function> [args...]
 check() {
