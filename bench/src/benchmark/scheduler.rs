@@ -53,7 +53,7 @@ pub async fn run_local(
     let mut init_failures = vec![0usize; n];
     for round in 0..opts.cold_runs {
         let event = &events[round % events.len()];
-        for i in rotated(round, n) {
+        for i in rotated(round, n, events.len()) {
             if !results[i].aborted.is_empty() {
                 continue;
             }
@@ -86,7 +86,7 @@ pub async fn run_local(
         }
         for round in 0..opts.warm_runs {
             let event = &events[round % events.len()];
-            for i in rotated(round, n) {
+            for i in rotated(round, n, events.len()) {
                 if let Some((sample, body)) = sessions[i].invoke(event).await? {
                     record(&mut results[i], sample, body, progress);
                 }
@@ -130,9 +130,13 @@ fn record(result: &mut TargetResult, sample: Sample, body: Option<Bytes>, progre
     progress.sample(result, result.samples.last().expect("just pushed"));
 }
 
-/// Target indices for a round, starting at a different target each round.
-fn rotated(round: usize, n: usize) -> impl Iterator<Item = usize> {
-    (0..n).map(move |k| (round + k) % n)
+/// Target indices for a round. The starting target moves on once per cycle through the
+/// events, not every round: were the two periods the same, a target would always go first with
+/// the same event, and the cost of going first or second (the other process is still busy
+/// after its answer) would pass for a difference between targets.
+fn rotated(round: usize, n: usize, events: usize) -> impl Iterator<Item = usize> {
+    let shift = round / events.max(1);
+    (0..n).map(move |k| (shift + k) % n)
 }
 
 fn cut(text: &str, max: usize) -> String {
@@ -148,9 +152,27 @@ mod tests {
 
     #[test]
     fn rotation_visits_each_target_once_per_round() {
-        assert_eq!(rotated(0, 3).collect::<Vec<_>>(), [0, 1, 2]);
-        assert_eq!(rotated(1, 3).collect::<Vec<_>>(), [1, 2, 0]);
-        assert_eq!(rotated(5, 1).collect::<Vec<_>>(), [0]);
+        assert_eq!(rotated(0, 3, 1).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(rotated(1, 3, 1).collect::<Vec<_>>(), [1, 2, 0]);
+        assert_eq!(rotated(5, 1, 4).collect::<Vec<_>>(), [0]);
+    }
+
+    #[test]
+    fn every_target_goes_first_equally_often_with_every_event() {
+        for (targets, events) in [(2, 2), (3, 2), (2, 3), (3, 3), (2, 8)] {
+            let rounds = targets * events * 4;
+            let mut first = vec![vec![0usize; events]; targets];
+            for round in 0..rounds {
+                let leader = rotated(round, targets, events).next().unwrap();
+                first[leader][round % events] += 1;
+            }
+            for row in &first {
+                assert!(
+                    row.iter().all(|&c| c == 4),
+                    "{targets} targets, {events} events: {first:?}"
+                );
+            }
+        }
     }
 
     #[test]
