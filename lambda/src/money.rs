@@ -11,6 +11,16 @@ pub const SCALE: u32 = 18;
 pub const MAX_INTEGER_DIGITS: u32 = 15;
 
 const UNIT: i128 = 10i128.pow(SCALE);
+/// Powers of ten up to 10^38: a table lookup instead of `pow` in the per-digit loop.
+const POW10: [u128; 39] = {
+    let mut table = [1u128; 39];
+    let mut i = 1;
+    while i < 39 {
+        table[i] = table[i - 1] * 10;
+        i += 1;
+    }
+    table
+};
 const LIMIT: i128 = 10i128.pow(SCALE + MAX_INTEGER_DIGITS);
 /// More significant digits than this cannot fit the limits above, whatever the exponent.
 const MAX_SIGNIFICANT_DIGITS: u32 = SCALE + MAX_INTEGER_DIGITS;
@@ -92,7 +102,7 @@ impl Amount {
                         if significant + grow > MAX_SIGNIFICANT_DIGITS {
                             return Err(too_many_digits(text));
                         }
-                        mantissa = mantissa * 10u128.pow(grow) + u128::from(c - b'0');
+                        mantissa = mantissa * POW10[grow as usize] + u128::from(c - b'0');
                         significant += grow;
                         pending_zeros = 0;
                     }
@@ -124,7 +134,7 @@ impl Amount {
             return Err(AmountError::OutOfRange);
         }
         let magnitude = mantissa
-            .checked_mul(10u128.pow(shift as u32))
+            .checked_mul(POW10[shift as usize])
             .ok_or(AmountError::OutOfRange)?;
         if magnitude >= LIMIT as u128 {
             return Err(AmountError::OutOfRange);
