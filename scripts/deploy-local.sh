@@ -8,7 +8,7 @@
 #   scripts/deploy-local.sh                       start MiniStack on a free loopback port, run everything
 #   LOCAL_AWS_ENDPOINT=http://localhost:4566 ...  use an emulator you run (e.g. LocalStack); not started
 #                                                 or stopped here, IAM-enforcement checks not run
-#   DEPLOY_LOCAL_WORKDIR=dir                      logs, outputs, emulator state (default .ministack/)
+#   DEPLOY_LOCAL_WORKDIR=dir                      logs, outputs, emulator state (default .ministack/run/)
 #   DEPLOY_LOCAL_SKIP_BENCH=1                     do not build/run the bench tool's cloud mode
 #
 # The emulator is always stopped (its whole process group, by PID) and its port checked closed,
@@ -22,7 +22,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 
 STACK=TransactionsApi-local
-WORK=${DEPLOY_LOCAL_WORKDIR:-$ROOT/.ministack}
+WORK=${DEPLOY_LOCAL_WORKDIR:-$ROOT/.ministack/run}
 REGION=${LOCAL_AWS_REGION:-us-east-1}
 ACCOUNT=${LOCAL_AWS_ACCOUNT:-000000000000}
 REDEPLOY_MEMORY_MB=${DEPLOY_LOCAL_REDEPLOY_MEMORY_MB:-320}
@@ -69,6 +69,15 @@ on_exit() {
 trap on_exit EXIT
 trap 'say "interrupted"; exit 130' INT
 trap 'say "terminated"; exit 143' TERM
+
+# One run per work directory at a time (the test command may run while someone runs this by hand):
+# wait for the other run rather than emptying its directory under it.
+mkdir -p "$(dirname "$WORK")"
+exec 8>"$WORK.lock"
+if ! flock -n 8; then
+  say "another deploy-local run holds $WORK.lock: waiting for it (up to 20 min)"
+  flock -w 1200 8 || { say "gave up waiting for $WORK.lock"; exit 1; }
+fi
 
 # Start from an empty work directory, but only ever delete one this script made (it has the marker).
 if [ -d "$WORK" ] && [ -n "$(ls -A "$WORK")" ] && [ ! -f "$WORK/.deploy-local" ]; then

@@ -25,12 +25,13 @@ emulator_start() {
     # key `test` is accepted as is), so the API's IAM authorization is really exercised.
     # TMPDIR: its PID file, extracted function code and TLS material stay in our state dir.
     # setsid: its own process group, so stopping it also ends the bootstrap processes it spawned.
+    # 8>&- 9>&-: it must not inherit the run lock or our stderr copy.
     env TMPDIR="$dir" BIND_HOST=127.0.0.1 GATEWAY_PORT="$EMULATOR_PORT" \
       MINISTACK_ACCOUNT_ID="$ACCOUNT" MINISTACK_REGION="$REGION" MINISTACK_HOST=localhost \
       AUTH=true AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
       IOT_MTLS_ENABLED=0 SFTP_ENABLED=0 SFTP_HOST=127.0.0.1 PERSIST_STATE=0 \
       LOG_LEVEL="${MINISTACK_LOG_LEVEL:-INFO}" \
-      setsid python3 -m ministack >"$dir/ministack.log" 2>&1 </dev/null &
+      setsid python3 -m ministack >"$dir/ministack.log" 2>&1 </dev/null 8>&- 9>&- &
     EMULATOR_PID=$!
     local _
     for _ in $(seq 1 150); do
