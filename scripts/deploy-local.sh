@@ -162,9 +162,12 @@ start_emulator() {
 
 run_all() {
   check "emulator up (loopback only)" start_emulator || return
-  ACCOUNT=$(aws sts get-caller-identity --query Account --output text) || return
   check "cdk bootstrap" step_bootstrap || return
-  check "cdk deploy -c stage=local" step_deploy || return
+  if ! check "cdk deploy -c stage=local" step_deploy; then
+    # MiniStack's state dies with it; an emulator we do not run keeps a half-made stack otherwise.
+    [ -z "$EXTERNAL" ] || cdk_app assembly destroy --force >"$WORK/destroy-after-failure.log" 2>&1
+    return 1
+  fi
   if [ -z "$EXTERNAL" ]; then
     check "IAM callers for the API" step_callers || return
   else
@@ -200,6 +203,8 @@ run_all() {
   check "cdk destroy" check_destroy
 }
 run_all
+aborted=$?
+[ "$aborted" -eq 0 ] || say "rehearsal stopped early: the checks after the failed step were not run"
 say "rehearsal took $(elapsed "$t_all" "$(now_ns)") (emulator start to destroy)"
 
 if [ -n "$EMULATOR_PID" ]; then
@@ -209,4 +214,4 @@ fi
 [ "$FAILED" -eq 0 ] || printf 'failed: %s\n' "${FAILED_NAMES[@]}"
 printf 'logs: %s\n' "$WORK"
 summary
-[ "$FAILED" -eq 0 ]
+[ "$FAILED" -eq 0 ] && [ "$aborted" -eq 0 ]

@@ -35,6 +35,8 @@ assert_seed_answer() {
 # ---- set-up steps --------------------------------------------------------------------------------
 
 step_bootstrap() {
+  # The account the emulator (or the external endpoint) says we are: the environment to bootstrap.
+  ACCOUNT=$(aws sts get-caller-identity --query Account --output text) || return
   cdk_app assembly bootstrap "aws://$ACCOUNT/$REGION" || return
   if [ -n "$EMULATOR_PID" ]; then
     # The bootstrap bucket's policy denies every request that is not over TLS (aws:SecureTransport).
