@@ -13,17 +13,14 @@ if [ -z "${BOOTSTRAP:-}" ]; then
   scripts/build-arm64.sh
   BOOTSTRAP="$CARGO_TARGET_DIR/lambda-arm64/bootstrap/bootstrap"
 fi
-cargo build --locked --profile tool -p lambda-bench --bin lambda-bench
+# Local mode needs no AWS SDK: build the CLI without the `cloud` feature (minutes faster).
+cargo build --locked --profile tool -p lambda-bench --bin lambda-bench --no-default-features --features cli,plot
 bench="$CARGO_TARGET_DIR/tool/lambda-bench"
 mkdir -p out
 
 events=(events/seed-3tx.json events/apigw-seed.json events/apigw-seed-base64.json events/invalid/amount-string.json)
 echo
-echo "== Responses of $(basename "$BOOTSTRAP") ($(file -b "$BOOTSTRAP" | cut -d, -f1-2))"
-"$bench" run "$BOOTSTRAP" "${events[@]/#/--event=}" --cold 1 --warm "${#events[@]}" --warmup 0 \
-  --memory 256 --verbose --show-responses --quiet-table
-echo
-echo "== Cold and warm figures (REPORT-style)"
+echo "== $BOOTSTRAP: responses, REPORT lines, cold and warm figures"
 "$bench" run "$BOOTSTRAP" "${events[@]/#/--event=}" --cold 10 --warm 200 --memory 256 \
   --json out/run-local.json --markdown out/run-local.md --plot out/run-local.svg
 echo "results: out/run-local.json out/run-local.md out/run-local.svg"
