@@ -3,10 +3,12 @@
 //! Runs the host build always, and the arm64 release build under qemu-user when
 //! `TRANSACTIONS_BOOTSTRAP_ARM64` names it (scripts/test.sh builds it and sets it).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use lambda_bench::{InitStatus, LocalFunction, Outcome, SpawnConfig};
+use lambda_bench::{LocalFunction, Outcome, SpawnConfig};
 use serde_json::Value;
 
 const SEED_SIGNATURE: &str = "15f6e99f77968b2e9d2fadcf37ba573a10d0fa53adbed145af145ab44841c69f";
@@ -24,16 +26,7 @@ async fn start(binary: PathBuf, env: Vec<(String, String)>) -> LocalFunction {
     let mut cfg = SpawnConfig::new(binary);
     cfg.memory_mb = 256;
     cfg.env = env;
-    let f = LocalFunction::start(&cfg, Duration::from_secs(30))
-        .await
-        .expect("spawn bootstrap");
-    assert_eq!(
-        f.init().status,
-        InitStatus::Ready,
-        "logs: {:?}",
-        f.process().log_tail(20)
-    );
-    f
+    support::start_ready(&cfg, Duration::from_secs(30)).await
 }
 
 /// The scenario every build must pass.

@@ -9,11 +9,13 @@
 //!
 //! The bootstrap is this build's, or the one `TRANSACTIONS_BOOTSTRAP` names.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::time::Duration;
 
 use lambda_bench::runtime_api::AnomalyKind;
-use lambda_bench::{ExitInfo, Fault, InitStatus, LocalFunction, Outcome, SpawnConfig};
+use lambda_bench::{ExitInfo, Fault, LocalFunction, Outcome, SpawnConfig};
 use serde_json::Value;
 
 const SEED_SIGNATURE: &str = "15f6e99f77968b2e9d2fadcf37ba573a10d0fa53adbed145af145ab44841c69f";
@@ -25,19 +27,11 @@ fn seed() -> Vec<u8> {
 }
 
 async fn start() -> LocalFunction {
-    let binary = std::env::var_os("TRANSACTIONS_BOOTSTRAP")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_bootstrap")));
-    let f = LocalFunction::start(&SpawnConfig::new(binary), Duration::from_secs(60))
-        .await
-        .expect("spawn bootstrap");
-    assert_eq!(
-        f.init().status,
-        InitStatus::Ready,
-        "{:?}",
-        f.process().log_tail(20)
-    );
-    f
+    support::start_ready(
+        &SpawnConfig::new(support::bootstrap_under_test()),
+        Duration::from_secs(60),
+    )
+    .await
 }
 
 /// Invokes the seed event and checks the answer.

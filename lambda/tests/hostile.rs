@@ -9,12 +9,14 @@
 #[path = "../../fuzz/src/lib.rs"]
 mod invariants;
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use lambda_bench::runtime_api::AnomalyKind;
-use lambda_bench::{InitStatus, LocalFunction, SpawnConfig};
+use lambda_bench::SpawnConfig;
 use serde_json::{json, Value};
 use transactions_lambda::{Outcome, Processor};
 
@@ -286,21 +288,11 @@ fn every_hostile_event_is_answered_right_in_process() {
 /// The same corpus through the real bootstrap and the Runtime API, one process throughout.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_hostile_event_is_answered_right_by_the_bootstrap() {
-    let binary = std::env::var_os("TRANSACTIONS_BOOTSTRAP")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_bootstrap")));
+    let binary = support::bootstrap_under_test();
     let mut cfg = SpawnConfig::new(&binary);
     cfg.memory_mb = 256;
     cfg.env = vec![("AWS_LAMBDA_LOG_FORMAT".into(), "JSON".into())];
-    let mut f = LocalFunction::start(&cfg, Duration::from_secs(60))
-        .await
-        .expect("spawn bootstrap");
-    assert_eq!(
-        f.init().status,
-        InitStatus::Ready,
-        "{:?}",
-        f.process().log_tail(20)
-    );
+    let mut f = support::start_ready(&cfg, Duration::from_secs(60)).await;
     let pid = f.process().pid();
 
     let timeout = Duration::from_secs(60);

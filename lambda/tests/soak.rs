@@ -9,11 +9,13 @@
 //!   SOAK_SAMPLES          RSS samples over the run (default 20)
 //!   TRANSACTIONS_BOOTSTRAP the binary (default: this build's bootstrap)
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use lambda_bench::{InitStatus, LocalFunction, Outcome, SpawnConfig};
+use lambda_bench::{Outcome, SpawnConfig};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -244,18 +246,8 @@ fn env_usize(name: &str, default: usize) -> usize {
 async fn soak_keeps_answering_right_with_flat_memory() {
     let invocations = env_usize("SOAK_INVOCATIONS", 3000);
     let samples = env_usize("SOAK_SAMPLES", 20).max(2);
-    let binary = std::env::var_os("TRANSACTIONS_BOOTSTRAP")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_bootstrap")));
-    let mut f = LocalFunction::start(&SpawnConfig::new(&binary), Duration::from_secs(60))
-        .await
-        .expect("spawn bootstrap");
-    assert_eq!(
-        f.init().status,
-        InitStatus::Ready,
-        "{:?}",
-        f.process().log_tail(20)
-    );
+    let binary = support::bootstrap_under_test();
+    let mut f = support::start_ready(&SpawnConfig::new(&binary), Duration::from_secs(60)).await;
     let pid = f.process().pid();
     let events = rotation();
     assert!(
