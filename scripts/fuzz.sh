@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzing with cargo-fuzz (libFuzzer + AddressSanitizer) on the *stable* toolchain:
 # RUSTC_BOOTSTRAP=1 lets stable accept the -Z flags cargo-fuzz passes (sanitizer, coverage).
-#   scripts/fuzz.sh                  60 s per target (payload, event)
+#   scripts/fuzz.sh                  60 s per target (payload, event, differential)
 #   FUZZ_SECONDS=600 scripts/fuzz.sh longer runs
 #   FUZZ_SECONDS=0 scripts/fuzz.sh   replay the corpus once, no fuzzing (regression check)
 #   FUZZ_TARGETS=event scripts/fuzz.sh
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CARGO_FUZZ_VERSION=0.13.2
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-payload event}
+TARGETS=${FUZZ_TARGETS:-payload event differential}
 log() { printf '\033[1;34m[fuzz]\033[0m %s\n' "$*"; }
 
 if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then

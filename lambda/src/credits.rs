@@ -24,7 +24,7 @@ pub struct Summary {
 
 impl CreditSummary {
     pub fn add(&mut self, index: usize, tx: &Transaction<'_>) -> Result<(), InputError> {
-        if tx.kind != CREDIT {
+        if *tx.kind != *CREDIT.as_bytes() {
             return Ok(());
         }
         self.total.add(tx.amount).map_err(|_| {
@@ -35,7 +35,7 @@ impl CreditSummary {
                 ),
             )
         })?;
-        self.signer.update(tx.id);
+        self.signer.update(&tx.id);
         self.count += 1;
         Ok(())
     }

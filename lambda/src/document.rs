@@ -1,34 +1,141 @@
-//! A parsed JSON document: simd-json's tape (structure, unescaped strings borrowed in place)
-//! walked in lockstep with its stage-1 structural indexes, so that a number's *original text*
-//! can be read back from the source bytes. That text is what exact decimal parsing needs: the
-//! tape only keeps an `f64`, which cannot tell 0.3 from 0.30000000000000001.
+//! A JSON document read straight off simd-json's stage-1 structural index, in one pass.
 //!
-//! Buffers (padded input copy, structural indexes, tape) live in a [`Parser`] and are reused
-//! from one event to the next, so a warm invocation allocates nothing here.
+//! Stage 1 (SIMD: AVX2/SSE4.2 on x86_64, NEON on Graviton) validates UTF-8, finds every string's
+//! extent and rejects raw control characters inside strings, and records the byte offset of
+//! every structural token: `{ } [ ] : ,`, each string's opening quote and each scalar's first
+//! byte. The [`Cursor`] then walks those offsets with the grammar and the caller's schema at
+//! once: no tape is built, numbers are never converted (their *text* is what exact money
+//! needs), strings stay borrowed from the input and are unescaped only when a caller asks.
+//! Every token is still checked, skipped ones included, so the full JSON grammar holds:
+//! structure, numbers' syntax, literals, escapes (surrogate pairs too) and nesting depth.
+//!
+//! Each token ends where the next one starts: stage 1 indexes any non-whitespace byte that
+//! follows whitespace or a structural character, so what lies between two offsets is one token
+//! plus trailing whitespace. A string's closing quote is therefore the last non-whitespace byte
+//! before the next offset, and `truex` or `1x` arrive as one token that fails its check.
 
-use simd_json::{fill_tape_padded, Buffers, Node, StaticNode, Tape, INPUT_PADDING};
+use std::borrow::Cow;
+use std::fmt;
 
-use crate::error::{json_error, ErrorCode, InputError};
+use crate::error::{ErrorCode, InputError};
 
-/// Reusable parse buffers for one kind of document (the event, or an API Gateway body).
+/// Nesting deeper than this is refused (simdjson's and simd-json's default limit).
+pub const MAX_DEPTH: usize = 1024;
+
+/// Structural indexes kept between documents; a rare huge document's growth is given back.
+const RETAINED_INDEXES: usize = 256 * 1024;
+
+/// Reusable stage-1 buffer for one kind of document (the event, or an API Gateway body).
 #[derive(Default)]
 pub struct Parser {
-    buffers: Option<Buffers>,
-    input: Vec<u8>,
-    tape: Vec<Node<'static>>,
+    indexes: Vec<u32>,
 }
 
-/// A value as the walker sees it.
+impl Parser {
+    /// Runs stage 1 over `source`. `what` names the document in errors ("payload", "body").
+    pub fn parse<'s>(
+        &'s mut self,
+        source: &'s [u8],
+        what: &'static str,
+    ) -> Result<Document<'s>, InputError> {
+        if let Err(kind) = simd_json::find_structural_indexes(source, &mut self.indexes) {
+            return Err(stage1_error(source, &kind, what));
+        }
+        Ok(Document {
+            source,
+            indexes: &self.indexes,
+            what,
+        })
+    }
+
+    /// Keeps the buffer for typical events, frees what an unusually large one grew.
+    pub fn trim(&mut self) {
+        if self.indexes.capacity() > RETAINED_INDEXES {
+            self.indexes = Vec::with_capacity(RETAINED_INDEXES);
+        }
+    }
+}
+
+/// A document whose structure stage 1 has indexed.
+pub struct Document<'s> {
+    source: &'s [u8],
+    indexes: &'s [u32],
+    what: &'static str,
+}
+
+impl<'s> Document<'s> {
+    /// A cursor on the root value.
+    pub fn cursor(&self) -> Cursor<'_, 's> {
+        Cursor {
+            doc: self,
+            next: 0,
+            depth: 0,
+        }
+    }
+
+    /// Runs `read` on the root value, then requires the document to end there. A schema error
+    /// gives way to a syntax error anywhere in the document, so malformed JSON is always
+    /// reported as such, whatever its shape (as a parser that validates first would).
+    pub fn read<T, E: From<InputError> + SchemaOrSyntax>(
+        &self,
+        read: impl FnOnce(&mut Cursor<'_, 's>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut cursor = self.cursor();
+        match read(&mut cursor) {
+            Ok(value) => {
+                cursor.finish()?;
+                Ok(value)
+            }
+            Err(err) if err.is_syntax() => Err(err),
+            Err(err) => {
+                self.validate()?;
+                Err(err)
+            }
+        }
+    }
+
+    /// Checks the whole document against the JSON grammar.
+    pub fn validate(&self) -> Result<(), InputError> {
+        let mut cursor = self.cursor();
+        cursor.skip()?;
+        cursor.finish()
+    }
+
+    fn syntax(&self, at: usize, problem: impl fmt::Display) -> InputError {
+        InputError::new(
+            ErrorCode::InvalidJson,
+            format!("{} is not valid JSON: {problem} near byte {at}", self.what),
+        )
+    }
+
+    /// The byte offset of token `i`, or the document's length past the last one.
+    #[inline(always)]
+    fn offset(&self, i: usize) -> usize {
+        self.indexes
+            .get(i)
+            .map_or(self.source.len(), |&at| at as usize)
+    }
+}
+
+/// Errors a walk can end with: syntax errors win over schema errors (see [`Document::read`]).
+pub trait SchemaOrSyntax {
+    fn is_syntax(&self) -> bool;
+}
+
+impl SchemaOrSyntax for InputError {
+    fn is_syntax(&self) -> bool {
+        self.code == ErrorCode::InvalidJson
+    }
+}
+
+/// A value as the walker sees it. Containers are entered by [`Cursor::value`]: their members
+/// or elements follow through [`Cursor::members`] / [`Cursor::elements`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Value<'s> {
-    Object {
-        len: usize,
-    },
-    Array {
-        len: usize,
-    },
-    String(&'s str),
-    /// The number's JSON text exactly as it appeared in the source.
+    Object,
+    Array,
+    String(JsonStr<'s>),
+    /// The number's JSON text exactly as written (its grammar already checked).
     Number(&'s [u8]),
     Bool(bool),
     Null,
@@ -38,8 +145,8 @@ impl Value<'_> {
     /// "found ..." wording for error messages.
     pub fn kind(&self) -> &'static str {
         match self {
-            Value::Object { .. } => "an object",
-            Value::Array { .. } => "an array",
+            Value::Object => "an object",
+            Value::Array => "an array",
             Value::String(_) => "a string",
             Value::Number(_) => "a number",
             Value::Bool(_) => "a boolean",
@@ -48,199 +155,524 @@ impl Value<'_> {
     }
 }
 
-impl Parser {
-    /// Parses `source` (copied into the padded, reused buffer; simd-json unescapes strings in
-    /// place there). `what` names the document in error messages ("payload", "body").
-    pub fn parse<'s>(
-        &'s mut self,
-        source: &'s [u8],
-        what: &str,
-    ) -> Result<Document<'s>, InputError> {
-        let Parser {
-            buffers,
-            input,
-            tape,
-        } = self;
-        let len = source.len();
-        if len > u32::MAX as usize {
-            return Err(InputError::new(
-                ErrorCode::PayloadTooLarge,
-                format!("{what} is too large"),
-            ));
-        }
-        input.clear();
-        input.reserve(len + INPUT_PADDING);
-        input.extend_from_slice(source);
-        input.resize(len + INPUT_PADDING, 0);
-        let buffers = buffers.get_or_insert_with(|| Buffers::new(len));
-        let mut parsed = Tape(std::mem::take(tape)).reset();
-        let result = fill_tape_padded(input, len, buffers, &mut parsed);
-        let document = Document {
-            tape: parsed,
-            structurals: buffers.structural_indexes(),
-            source,
-            home: tape,
-        };
-        match result {
-            Ok(()) => Ok(document),
-            Err(err) => Err(json_error(&err, what)),
+/// A JSON string as it appears between its quotes, escapes already validated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JsonStr<'s> {
+    raw: &'s [u8],
+    escaped: bool,
+}
+
+impl<'s> JsonStr<'s> {
+    /// The string's value, unescaped (borrowed when it holds no escape).
+    pub fn bytes(&self) -> Cow<'s, [u8]> {
+        if self.escaped {
+            let mut out = Vec::new();
+            unescape_into(self.raw, &mut out);
+            Cow::Owned(out)
+        } else {
+            Cow::Borrowed(self.raw)
         }
     }
-}
 
-/// A parsed document; hands its tape allocation back to the [`Parser`] when dropped.
-pub struct Document<'s> {
-    tape: Tape<'s>,
-    structurals: &'s [u32],
-    source: &'s [u8],
-    home: &'s mut Vec<Node<'static>>,
-}
-
-impl Drop for Document<'_> {
-    fn drop(&mut self) {
-        let tape = std::mem::replace(&mut self.tape, Tape::null());
-        *self.home = tape.reset().0;
+    /// The string's value, unescaped into `out` (a reused buffer) only if it holds escapes.
+    pub fn bytes_in<'a>(&self, out: &'a mut Vec<u8>) -> &'a [u8]
+    where
+        's: 'a,
+    {
+        if self.escaped {
+            out.clear();
+            unescape_into(self.raw, out);
+            out
+        } else {
+            self.raw
+        }
     }
-}
 
-impl<'s> Document<'s> {
-    pub fn cursor(&self) -> Cursor<'_, 's> {
-        Cursor {
-            nodes: &self.tape.0,
-            structurals: self.structurals,
-            source: self.source,
-            node: 0,
-            structural: 0,
+    /// The value as text: stage 1 validated the document's UTF-8 and escapes decode to UTF-8.
+    pub fn text(&self) -> Cow<'s, str> {
+        match self.bytes() {
+            Cow::Borrowed(b) => String::from_utf8_lossy(b),
+            Cow::Owned(b) => Cow::Owned(String::from_utf8_lossy(&b).into_owned()),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+
+    /// Compares the unescaped value with `name` (keys are compared this way).
+    #[inline]
+    pub fn eq_str(&self, name: &str) -> bool {
+        if self.escaped {
+            *self.bytes() == *name.as_bytes()
+        } else {
+            self.raw == name.as_bytes()
         }
     }
 }
 
-/// Walks the document in order. Each value read or skipped advances both the tape position and
-/// the structural position; the separators (`:` and `,`) and closing brackets are structurals
-/// with no tape node, accounted for by [`Cursor::members`] and [`Cursor::elements`].
+/// Walks a document token by token. Reading a value consumes its token; a container's members
+/// or elements are then visited in order, and a value nobody wants is [`Cursor::skip`]ped,
+/// still fully checked.
 pub struct Cursor<'d, 's> {
-    nodes: &'d [Node<'s>],
-    structurals: &'d [u32],
-    source: &'s [u8],
-    node: usize,
-    structural: usize,
+    doc: &'d Document<'s>,
+    /// Index of the next token in the structural index.
+    next: usize,
+    /// Containers entered and not yet closed.
+    depth: usize,
 }
 
 impl<'s> Cursor<'_, 's> {
     /// Reads the value at the cursor. A container is entered: its members or elements follow.
     pub fn value(&mut self) -> Result<Value<'s>, InputError> {
-        let node = *self.nodes.get(self.node).ok_or_else(out_of_step)?;
-        let value = match node {
-            Node::Object { len, .. } => Value::Object { len },
-            Node::Array { len, .. } => Value::Array { len },
-            Node::String(s) => Value::String(s),
-            Node::Static(StaticNode::Bool(b)) => Value::Bool(b),
-            Node::Static(StaticNode::Null) => Value::Null,
-            Node::Static(_) => Value::Number(self.number_text()?),
-        };
-        self.node += 1;
-        self.structural += 1;
-        Ok(value)
+        self.value_of(None)
     }
 
-    /// Skips the value at the cursor, nested or not.
-    pub fn skip(&mut self) -> Result<(), InputError> {
-        let first = self.node;
-        let count = match self.nodes.get(first).ok_or_else(out_of_step)? {
-            Node::Object { count, .. } | Node::Array { count, .. } => *count,
-            _ => 0,
-        };
-        let subtree = self
-            .nodes
-            .get(first..=first + count)
-            .ok_or_else(out_of_step)?;
-        self.structural += subtree.iter().map(structurals_of).sum::<usize>();
-        self.node += count + 1;
-        Ok(())
+    /// Like [`Cursor::value`] for the value of a known field: a bad escape in it is reported
+    /// with the field's path (`transactions[3].id: invalid \u escape ...`).
+    pub fn field_value(&mut self, path: &dyn fmt::Display) -> Result<Value<'s>, InputError> {
+        self.value_of(Some(path))
     }
 
-    /// Visits the `len` members of the object just entered; `visit` must read or skip the value.
+    #[inline(always)]
+    fn value_of(&mut self, field: Option<&dyn fmt::Display>) -> Result<Value<'s>, InputError> {
+        let (i, at, byte) = self.bump();
+        match byte {
+            b'{' => self.enter(at).map(|()| Value::Object),
+            b'[' => self.enter(at).map(|()| Value::Array),
+            b'"' => self.string(i, at, field).map(Value::String),
+            _ => self.scalar(i, at, byte),
+        }
+    }
+
+    /// Visits the members of the object just entered; `visit` must read or skip the value.
     /// The error type is the visitor's, so a walk can also stop early on purpose.
     pub fn members<E: From<InputError>>(
         &mut self,
-        len: usize,
-        mut visit: impl FnMut(&mut Self, &'s str) -> Result<(), E>,
+        mut visit: impl FnMut(&mut Self, JsonStr<'s>) -> Result<(), E>,
     ) -> Result<(), E> {
-        for i in 0..len {
-            let key = match self.nodes.get(self.node) {
-                Some(Node::String(key)) => *key,
-                _ => return Err(out_of_step().into()),
-            };
-            self.node += 1;
-            self.structural += 2; // the key's opening quote, then `:`
+        if self.peek().2 == b'}' {
+            self.bump();
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            let key = self.key()?;
             visit(self, key)?;
-            if i + 1 < len {
-                self.structural += 1; // `,`
+            match self.bump() {
+                (_, _, b',') => {}
+                (_, _, b'}') => {
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                (_, at, byte) => return Err(self.unexpected(at, byte, "',' or '}'").into()),
             }
         }
-        self.structural += 1; // `}`
-        Ok(())
     }
 
-    /// Visits the `len` elements of the array just entered; `visit` must read or skip each.
+    /// Visits the elements of the array just entered; `visit` must read or skip each.
     pub fn elements(
         &mut self,
-        len: usize,
         mut visit: impl FnMut(&mut Self, usize) -> Result<(), InputError>,
     ) -> Result<(), InputError> {
-        for i in 0..len {
-            visit(self, i)?;
-            if i + 1 < len {
-                self.structural += 1; // `,`
+        if self.peek().2 == b']' {
+            self.bump();
+            self.depth -= 1;
+            return Ok(());
+        }
+        let mut index = 0;
+        loop {
+            visit(self, index)?;
+            index += 1;
+            match self.bump() {
+                (_, _, b',') => {}
+                (_, _, b']') => {
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                (_, at, byte) => return Err(self.unexpected(at, byte, "',' or ']'")),
             }
         }
-        self.structural += 1; // `]`
+    }
+
+    /// Skips the value at the cursor, nested or not, checking every token on the way. Iterative:
+    /// nesting costs one bit per level, never stack frames.
+    pub fn skip(&mut self) -> Result<(), InputError> {
+        let base = self.depth;
+        // Bit `d` says whether the container at depth `d` is an object.
+        let mut objects = [0u64; MAX_DEPTH / 64];
+        loop {
+            // A value is expected here.
+            let (i, at, byte) = self.bump();
+            match byte {
+                b'{' | b'[' => {
+                    self.enter(at)?;
+                    let d = self.depth - 1;
+                    let object = byte == b'{';
+                    let bit = 1u64 << (d % 64);
+                    if object {
+                        objects[d / 64] |= bit;
+                    } else {
+                        objects[d / 64] &= !bit;
+                    }
+                    let close = if object { b'}' } else { b']' };
+                    if self.peek().2 == close {
+                        self.bump();
+                        self.depth -= 1;
+                    } else {
+                        if object {
+                            self.key()?;
+                        }
+                        continue;
+                    }
+                }
+                _ => {
+                    self.scalar(i, at, byte)?;
+                }
+            }
+            // A value is complete: close containers until one has a next member or element.
+            loop {
+                if self.depth == base {
+                    return Ok(());
+                }
+                let d = self.depth - 1;
+                let object = objects[d / 64] & (1u64 << (d % 64)) != 0;
+                match (self.bump(), object) {
+                    ((_, _, b','), true) => {
+                        self.key()?;
+                        break;
+                    }
+                    ((_, _, b','), false) => break,
+                    ((_, _, b'}'), true) | ((_, _, b']'), false) => self.depth -= 1,
+                    ((_, at, byte), true) => return Err(self.unexpected(at, byte, "',' or '}'")),
+                    ((_, at, byte), false) => return Err(self.unexpected(at, byte, "',' or ']'")),
+                }
+            }
+        }
+    }
+
+    /// Skips what is left of a value [`Cursor::value`] returned: a container's contents.
+    pub fn skip_entered(&mut self, value: Value<'s>) -> Result<(), InputError> {
+        if matches!(value, Value::Object | Value::Array) {
+            // Step back onto the opening bracket and skip the container whole.
+            self.next -= 1;
+            self.depth -= 1;
+            self.skip()?;
+        }
         Ok(())
     }
 
-    fn number_text(&self) -> Result<&'s [u8], InputError> {
-        let start = *self
-            .structurals
-            .get(self.structural)
-            .ok_or_else(out_of_step)? as usize;
-        let rest = self.source.get(start..).ok_or_else(out_of_step)?;
-        let len = rest
-            .iter()
-            .position(|c| !matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
-            .unwrap_or(rest.len());
-        Ok(&rest[..len])
+    /// The root value has been read: nothing may follow it.
+    pub fn finish(&self) -> Result<(), InputError> {
+        match self.peek() {
+            (_, at, _) if at < self.doc.source.len() => Err(self
+                .doc
+                .syntax(at, "trailing characters after the JSON value")),
+            _ => Ok(()),
+        }
+    }
+
+    /// The next token without consuming it: (index, byte offset, first byte; 0 at the end).
+    #[inline(always)]
+    fn peek(&self) -> (usize, usize, u8) {
+        let at = self.doc.offset(self.next);
+        (self.next, at, self.doc.source.get(at).copied().unwrap_or(0))
+    }
+
+    #[inline(always)]
+    fn bump(&mut self) -> (usize, usize, u8) {
+        let token = self.peek();
+        self.next += 1;
+        token
+    }
+
+    fn enter(&mut self, at: usize) -> Result<(), InputError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self
+                .doc
+                .syntax(at, format_args!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// An object key and the `:` after it.
+    fn key(&mut self) -> Result<JsonStr<'s>, InputError> {
+        let (i, at, byte) = self.bump();
+        if byte != b'"' {
+            return Err(self.unexpected(at, byte, "a string key"));
+        }
+        let key = self.string(i, at, None)?;
+        match self.bump() {
+            (_, _, b':') => Ok(key),
+            (_, at, byte) => Err(self.unexpected(at, byte, "':' after an object key")),
+        }
+    }
+
+    #[inline]
+    fn scalar(&self, i: usize, at: usize, byte: u8) -> Result<Value<'s>, InputError> {
+        match byte {
+            b'"' => self.string(i, at, None).map(Value::String),
+            b'-' | b'0'..=b'9' => {
+                let text = self.token(i, at);
+                if is_json_number(text) {
+                    Ok(Value::Number(text))
+                } else {
+                    Err(self.doc.syntax(at, "invalid number"))
+                }
+            }
+            b't' | b'f' | b'n' => match self.token(i, at) {
+                b"true" => Ok(Value::Bool(true)),
+                b"false" => Ok(Value::Bool(false)),
+                b"null" => Ok(Value::Null),
+                _ => Err(self
+                    .doc
+                    .syntax(at, "invalid literal (expected true, false or null)")),
+            },
+            _ => Err(self.unexpected(at, byte, "a value")),
+        }
+    }
+
+    /// Token `i`'s bytes: up to the next token, less the whitespace between them.
+    #[inline(always)]
+    fn token(&self, i: usize, at: usize) -> &'s [u8] {
+        let source = self.doc.source;
+        let mut end = self.doc.offset(i + 1);
+        while end > at && matches!(source[end - 1], b' ' | b'\t' | b'\n' | b'\r') {
+            end -= 1;
+        }
+        &source[at..end]
+    }
+
+    /// The string whose opening quote is token `i`; its escapes are checked here.
+    #[inline]
+    fn string(
+        &self,
+        i: usize,
+        at: usize,
+        field: Option<&dyn fmt::Display>,
+    ) -> Result<JsonStr<'s>, InputError> {
+        let token = self.token(i, at);
+        // Stage 1 vouches that the string closes before the next token; anything else would be
+        // a bug in this walker, reported as an error rather than a panic.
+        let raw = match token {
+            [b'"', raw @ .., b'"'] => raw,
+            _ => {
+                return Err(self
+                    .doc
+                    .syntax(at, "internal error: unterminated string token"))
+            }
+        };
+        let escaped = raw.contains(&b'\\');
+        if escaped {
+            if let Err((offset, problem)) = check_escapes(raw) {
+                let at = at + 1 + offset;
+                return Err(match field {
+                    Some(path) => self.doc.syntax(at, format_args!("{path}: {problem}")),
+                    None => self.doc.syntax(at, problem),
+                });
+            }
+        }
+        Ok(JsonStr { raw, escaped })
+    }
+
+    #[cold]
+    fn unexpected(&self, at: usize, byte: u8, expected: &str) -> InputError {
+        if at >= self.doc.source.len() {
+            self.doc.syntax(at, "unexpected end of input")
+        } else if byte.is_ascii_graphic() {
+            self.doc.syntax(
+                at,
+                format_args!("expected {expected}, found '{}'", byte as char),
+            )
+        } else {
+            self.doc.syntax(
+                at,
+                format_args!("expected {expected}, found byte 0x{byte:02x}"),
+            )
+        }
     }
 }
 
-/// Structural characters a tape node accounts for, separators included.
-fn structurals_of(node: &Node<'_>) -> usize {
-    match node {
-        // `{` `}`, one `:` per member, `,` between members (keys count as string nodes).
-        Node::Object { len, .. } => 2 + len + len.saturating_sub(1),
-        Node::Array { len, .. } => 2 + len.saturating_sub(1),
-        _ => 1,
+/// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, the whole token.
+#[inline]
+pub fn is_json_number(text: &[u8]) -> bool {
+    let mut i = usize::from(text.first() == Some(&b'-'));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < text.len() && text[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    match text.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut i);
+        }
+        _ => return false,
     }
+    if text.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    if matches!(text.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(text.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == text.len()
 }
 
-/// The tape and the structural indexes disagree: a bug here, never the caller's input. Reported
-/// as an error rather than a panic so the process keeps serving.
-fn out_of_step() -> InputError {
-    InputError::new(
-        ErrorCode::InvalidJson,
-        "internal error: document walker out of step with the parser",
-    )
+const LONE_SURROGATE: &str = "invalid \\u escape (lone surrogate or bad code point)";
+const BAD_ESCAPE: &str = "invalid escape sequence in a string";
+
+/// Checks every escape of a string's raw content; the error carries the offending offset.
+fn check_escapes(raw: &[u8]) -> Result<(), (usize, &'static str)> {
+    let mut i = 0;
+    while let Some(found) = raw[i..].iter().position(|&b| b == b'\\') {
+        let at = i + found;
+        match raw.get(at + 1) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i = at + 2,
+            Some(b'u') => i = at + unicode_escape(raw, at)?.1,
+            _ => return Err((at, BAD_ESCAPE)),
+        }
+    }
+    Ok(())
+}
+
+/// The code point of the `\uXXXX` escape (or surrogate pair) at `at`, and its length in bytes.
+fn unicode_escape(raw: &[u8], at: usize) -> Result<(char, usize), (usize, &'static str)> {
+    let first = hex4(raw, at + 2).ok_or((at, BAD_ESCAPE))?;
+    let (code, len) = match first {
+        0xD800..=0xDBFF => {
+            if raw.get(at + 6) != Some(&b'\\') || raw.get(at + 7) != Some(&b'u') {
+                return Err((at, LONE_SURROGATE));
+            }
+            let low = hex4(raw, at + 8).ok_or((at + 6, BAD_ESCAPE))?;
+            if !(0xDC00..=0xDFFF).contains(&low) {
+                return Err((at, LONE_SURROGATE));
+            }
+            (0x10000 + ((first - 0xD800) << 10) + (low - 0xDC00), 12)
+        }
+        0xDC00..=0xDFFF => return Err((at, LONE_SURROGATE)),
+        code => (code, 6),
+    };
+    char::from_u32(code)
+        .map(|c| (c, len))
+        .ok_or((at, LONE_SURROGATE))
+}
+
+fn hex4(raw: &[u8], at: usize) -> Option<u32> {
+    let digits = raw.get(at..at + 4)?;
+    digits
+        .iter()
+        .try_fold(0u32, |acc, &d| Some(acc * 16 + char::from(d).to_digit(16)?))
+}
+
+/// Decodes a string whose escapes [`check_escapes`] accepted, appending to `out`.
+fn unescape_into(raw: &[u8], out: &mut Vec<u8>) {
+    out.reserve(raw.len());
+    let mut i = 0;
+    while let Some(found) = raw[i..].iter().position(|&b| b == b'\\') {
+        out.extend_from_slice(&raw[i..i + found]);
+        let at = i + found;
+        let simple = match raw.get(at + 1) {
+            Some(b'b') => Some(b'\x08'),
+            Some(b'f') => Some(b'\x0c'),
+            Some(b'n') => Some(b'\n'),
+            Some(b'r') => Some(b'\r'),
+            Some(b't') => Some(b'\t'),
+            Some(b'u') => None,
+            Some(&other) => Some(other), // `"`, `\`, `/`
+            None => return,
+        };
+        match simple {
+            Some(byte) => {
+                out.push(byte);
+                i = at + 2;
+            }
+            None => match unicode_escape(raw, at) {
+                Ok((c, len)) => {
+                    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                    i = at + len;
+                }
+                Err(_) => return, // unreachable: checked when the string was read
+            },
+        }
+    }
+    out.extend_from_slice(&raw[i..]);
+}
+
+/// Names the first problem stage 1 found, with its byte offset (a scalar re-scan: error path
+/// only, stage 1 itself only says which kind of problem).
+#[cold]
+fn stage1_error(source: &[u8], kind: &simd_json::ErrorType, what: &str) -> InputError {
+    use simd_json::ErrorType as T;
+    let invalid = |problem: fmt::Arguments<'_>| {
+        InputError::new(
+            ErrorCode::InvalidJson,
+            format!("{what} is not valid JSON: {problem}"),
+        )
+    };
+    match kind {
+        T::InputTooLarge => {
+            InputError::new(ErrorCode::PayloadTooLarge, format!("{what} is too large"))
+        }
+        T::Eof => invalid(format_args!("unexpected end of input")),
+        T::InvalidUtf8 => {
+            let at = std::str::from_utf8(source)
+                .err()
+                .map_or(0, |e| e.valid_up_to());
+            invalid(format_args!("invalid UTF-8 near byte {at}"))
+        }
+        _ => {
+            // Either a raw control character inside a string, or a string left open.
+            let (mut in_string, mut start, mut i) = (false, 0, 0);
+            while i < source.len() {
+                match (in_string, source[i]) {
+                    (true, b'\\') => i += 1,
+                    (true, b'"') => in_string = false,
+                    (true, c) if c < 0x20 => {
+                        return invalid(format_args!(
+                            "raw control character 0x{c:02x} inside a string near byte {i}"
+                        ))
+                    }
+                    (false, b'"') => {
+                        in_string = true;
+                        start = i;
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            if in_string {
+                invalid(format_args!(
+                    "unexpected end of input inside the string starting near byte {start}"
+                ))
+            } else {
+                invalid(format_args!("syntax error"))
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Reads every number in document order through the cursor.
+    /// Every number's text, in document order.
     fn numbers(json: &str) -> Vec<String> {
         fn walk(c: &mut Cursor<'_, '_>, out: &mut Vec<String>) -> Result<(), InputError> {
             match c.value()? {
-                Value::Object { len } => c.members(len, |c, _| walk(c, out)),
-                Value::Array { len } => c.elements(len, |c, _| walk(c, out)),
+                Value::Object => c.members(|c, _| walk(c, out)),
+                Value::Array => c.elements(|c, _| walk(c, out)),
                 Value::Number(text) => {
                     out.push(String::from_utf8(text.to_vec()).unwrap());
                     Ok(())
@@ -251,15 +683,34 @@ mod tests {
         let mut parser = Parser::default();
         let doc = parser.parse(json.as_bytes(), "payload").unwrap();
         let mut out = Vec::new();
-        walk(&mut doc.cursor(), &mut out).unwrap();
+        doc.read(|c| walk(c, &mut out)).unwrap();
         out
+    }
+
+    fn error(json: &[u8]) -> String {
+        let mut parser = Parser::default();
+        match parser.parse(json, "payload") {
+            Err(err) => err.message,
+            Ok(doc) => doc.validate().unwrap_err().message,
+        }
     }
 
     #[test]
     fn number_text_survives_escapes_nesting_and_whitespace() {
         let json = r#" { "a\n\"q" : [ 1 , {"b": "x\u00e9\n", "c": [[], {}, -0.10]} ], "d": 1e-3,
-            "e": {"f": null, "g": true}, "h": 0.30000000000000001 } "#;
-        assert_eq!(numbers(json), ["1", "-0.10", "1e-3", "0.30000000000000001"]);
+            "e": {"f": null, "g": true}, "h": 0.30000000000000001, "i": 18446744073709551616,
+            "j": 1e400 } "#;
+        assert_eq!(
+            numbers(json),
+            [
+                "1",
+                "-0.10",
+                "1e-3",
+                "0.30000000000000001",
+                "18446744073709551616",
+                "1e400"
+            ]
+        );
     }
 
     #[test]
@@ -267,69 +718,158 @@ mod tests {
         let json = r#"{"skip": {"x": [1, 2, {"y": [3]}], "z": {}}, "keep": 42.50}"#;
         let mut parser = Parser::default();
         let doc = parser.parse(json.as_bytes(), "payload").unwrap();
-        let mut c = doc.cursor();
-        let Value::Object { len } = c.value().unwrap() else {
-            panic!()
-        };
         let mut seen = Vec::new();
-        c.members(len, |c, key| {
-            if key == "skip" {
-                c.skip()
-            } else {
-                seen.push((key.to_owned(), c.value()?));
-                Ok(())
-            }
+        doc.read(|c| {
+            assert_eq!(c.value()?, Value::Object);
+            c.members(|c, key| {
+                if key.eq_str("skip") {
+                    c.skip()
+                } else {
+                    seen.push((key.text().into_owned(), c.value()?));
+                    Ok(())
+                }
+            })
         })
         .unwrap();
         assert_eq!(seen, [("keep".to_owned(), Value::Number(b"42.50"))]);
     }
 
     #[test]
-    fn parser_is_reusable_across_documents() {
+    fn strings_are_unescaped_on_request() {
+        let json = br#"["plain", "a\"b\\c\/d\b\f\n\r\t", "\u00e9\ud83e\udd80\u0000"]"#;
         let mut parser = Parser::default();
-        for (json, first) in [
-            ("[1.5]", "1.5"),
-            (r#"{"k":"v","n":[7]}"#, "7"),
-            ("[3]", "3"),
-        ] {
-            let doc = parser.parse(json.as_bytes(), "payload").unwrap();
-            let mut c = doc.cursor();
-            let mut found = None;
-            fn first_number<'s>(
-                c: &mut Cursor<'_, 's>,
-                found: &mut Option<&'s [u8]>,
-            ) -> Result<(), InputError> {
-                match c.value()? {
-                    Value::Object { len } => c.members(len, |c, _| first_number(c, found)),
-                    Value::Array { len } => c.elements(len, |c, _| first_number(c, found)),
-                    Value::Number(t) => {
-                        found.get_or_insert(t);
-                        Ok(())
-                    }
-                    _ => Ok(()),
+        let doc = parser.parse(json, "payload").unwrap();
+        let mut out = Vec::new();
+        doc.read(|c| {
+            c.value()?;
+            c.elements(|c, _| match c.value()? {
+                Value::String(s) => {
+                    out.push(s.bytes().into_owned());
+                    Ok(())
                 }
-            }
-            first_number(&mut c, &mut found).unwrap();
-            assert_eq!(found.unwrap(), first.as_bytes());
+                _ => unreachable!(),
+            })
+        })
+        .unwrap();
+        assert_eq!(out[0], b"plain");
+        assert_eq!(out[1], b"a\"b\\c/d\x08\x0c\n\r\t");
+        assert_eq!(out[2], "é🦀\0".as_bytes());
+        assert!(matches!(doc.cursor().value(), Ok(Value::Array)));
+    }
+
+    #[test]
+    fn grammar_is_checked_everywhere_with_positions() {
+        for (json, expected) in [
+            (&b"[1,]"[..], "expected a value, found ']' near byte 3"),
+            (b"[01]", "invalid number near byte 1"),
+            (b"[1.]", "invalid number near byte 1"),
+            (b"[-]", "invalid number near byte 1"),
+            (b"[1e]", "invalid number near byte 1"),
+            (b"[1x]", "invalid number near byte 1"),
+            (b"[tru]", "invalid literal"),
+            (b"[truex]", "invalid literal"),
+            (
+                b"{\"a\" 1}",
+                "expected ':' after an object key, found '1' near byte 5",
+            ),
+            (b"{1:2}", "expected a string key, found '1' near byte 1"),
+            (b"[1 2]", "expected ',' or ']', found '2' near byte 3"),
+            (
+                b"{\"a\":1 \"b\":2}",
+                "expected ',' or '}', found '\"' near byte 7",
+            ),
+            (
+                b"[1] [2]",
+                "trailing characters after the JSON value near byte 4",
+            ),
+            (
+                b"[\"a\\x\"]",
+                "invalid escape sequence in a string near byte 3",
+            ),
+            (
+                b"[\"ab\\ud800\"]",
+                "lone surrogate or bad code point) near byte 4",
+            ),
+            (b"[\"\\udc00\\ud800\"]", "lone surrogate"),
+            (b"[\"\\u12g4\"]", "invalid escape sequence"),
+            (
+                b"[\"a\x01\"]",
+                "raw control character 0x01 inside a string near byte 3",
+            ),
+            (b"[\"abc", "inside the string starting near byte 1"),
+            (b"[1,\xff]", "invalid UTF-8 near byte 3"),
+            (b"", "unexpected end of input"),
+            (b"  ", "unexpected end of input"),
+            (b"[1,", "unexpected end of input"),
+            (b"[\x00]", "expected a value, found byte 0x00 near byte 1"),
+        ] {
+            let message = error(json);
+            assert!(
+                message.contains(expected),
+                "{:?}: {message}",
+                String::from_utf8_lossy(json)
+            );
         }
     }
 
     #[test]
-    fn malformed_json_is_reported_with_a_position() {
+    fn depth_limit_matches_simd_json() {
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
         let mut parser = Parser::default();
-        let err = parser.parse(b"[1,]", "payload").err().unwrap();
-        assert_eq!(err.code, ErrorCode::InvalidJson);
+        parser
+            .parse(ok.as_bytes(), "payload")
+            .unwrap()
+            .validate()
+            .unwrap();
+        let message = error(deep.as_bytes());
         assert!(
-            err.message.starts_with("payload is not valid JSON"),
-            "{}",
-            err.message
+            message.contains("nesting deeper than 1024 levels near byte 1024"),
+            "{message}"
         );
-        let err = parser.parse(b"", "body").err().unwrap();
-        assert_eq!(
-            err.message,
-            "body is not valid JSON: unexpected end of input"
-        );
-        // The parser still works after a failure.
-        assert!(parser.parse(b"{}", "payload").is_ok());
+    }
+
+    #[test]
+    fn numbers_follow_the_json_grammar() {
+        for good in [
+            "0",
+            "-0",
+            "1",
+            "-12",
+            "0.5",
+            "1e5",
+            "1E+5",
+            "1e-5",
+            "-0.0e0",
+            "123.456e789",
+        ] {
+            assert!(is_json_number(good.as_bytes()), "{good}");
+        }
+        for bad in [
+            "", "-", "01", "1.", ".5", "+1", "1e", "1e+", "1.e5", "0x1", "1 ", "--1", "NaN",
+        ] {
+            assert!(!is_json_number(bad.as_bytes()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn parser_is_reusable_and_trims_huge_buffers() {
+        let mut parser = Parser::default();
+        let big = format!("[{}0]", "0,".repeat(RETAINED_INDEXES));
+        parser
+            .parse(big.as_bytes(), "payload")
+            .unwrap()
+            .validate()
+            .unwrap();
+        assert!(parser.indexes.capacity() > RETAINED_INDEXES);
+        parser.trim();
+        assert!(parser.indexes.capacity() <= RETAINED_INDEXES);
+        assert!(parser
+            .parse(b"[1,]", "payload")
+            .unwrap()
+            .validate()
+            .is_err());
+        assert_eq!(numbers("[3]"), ["3"]);
+        parser.parse(b"{}", "payload").unwrap().validate().unwrap();
     }
 }

@@ -2,7 +2,9 @@
 //! (HTTP API payload 2.0, or REST payload 1.0) carries it in `body`, possibly base64. Telling
 //! them apart looks only at the root's keys, so it costs the same for 3 or 100,000 transactions.
 
-use crate::document::{Document, Value};
+use std::borrow::Cow;
+
+use crate::document::{Document, JsonStr, Value};
 use crate::error::{ErrorCode, InputError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,29 +15,116 @@ pub enum EventKind {
     ApiGateway,
 }
 
+/// Root keys that only an API Gateway proxy event has (payload 2.0, REST 1.0).
+fn is_api_gateway_key(key: &[u8]) -> bool {
+    matches!(key, b"requestContext" | b"routeKey" | b"httpMethod")
+}
+
 /// What the function needs from an API Gateway event.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HttpRequest<'s> {
-    pub body: Option<&'s str>,
+    /// The body as it stands in the event (still JSON-escaped).
+    pub body: Option<JsonStr<'s>>,
     pub is_base64: bool,
-    pub content_type: Option<&'s str>,
+    pub content_type: Option<Cow<'s, str>>,
 }
 
 pub fn classify(document: &Document<'_>) -> Result<EventKind, InputError> {
     let mut cursor = document.cursor();
-    let Value::Object { len } = cursor.value()? else {
+    let Value::Object = cursor.value()? else {
         return Ok(EventKind::Direct); // the batch reader reports the wrong shape
     };
     // Stop at the first telling key: skipping `transactions` would walk the whole batch.
-    let walk = cursor.members(len, |c, key| match key {
-        "transactions" => Err(Walk::Decided(EventKind::Direct)),
-        "requestContext" | "routeKey" | "httpMethod" => Err(Walk::Decided(EventKind::ApiGateway)),
-        _ => c.skip().map_err(Walk::Failed),
+    let walk = cursor.members(|c, key| {
+        if key.eq_str("transactions") {
+            Err(Walk::Decided(EventKind::Direct))
+        } else if is_api_gateway_key(&key.bytes()) {
+            Err(Walk::Decided(EventKind::ApiGateway))
+        } else {
+            c.skip().map_err(Walk::Failed)
+        }
     });
     match walk {
         Ok(()) => Ok(EventKind::Direct), // no telling key: the batch reader says what is missing
         Err(Walk::Decided(kind)) => Ok(kind),
         Err(Walk::Failed(err)) => Err(err),
+    }
+}
+
+/// The kind of an event too large to index, from a scalar look at its root keys: enough to
+/// answer an oversized API Gateway request with HTTP 413 instead of a function error, at no
+/// memory cost. Anything it cannot make sense of is taken for a direct invocation.
+pub fn sniff_kind(event: &[u8]) -> EventKind {
+    let mut i = skip_ws(event, 0);
+    if event.get(i) != Some(&b'{') {
+        return EventKind::Direct;
+    }
+    i += 1;
+    loop {
+        i = skip_ws(event, i);
+        let Some(key_end) = string_end(event, i) else {
+            return EventKind::Direct;
+        };
+        let key = &event[i + 1..key_end - 1];
+        if key == b"transactions" {
+            return EventKind::Direct;
+        }
+        if is_api_gateway_key(key) {
+            return EventKind::ApiGateway;
+        }
+        i = skip_ws(event, key_end);
+        if event.get(i) != Some(&b':') {
+            return EventKind::Direct;
+        }
+        // Skip the value: strings whole, brackets counted, anything else up to a separator.
+        let mut depth = 0usize;
+        i += 1;
+        loop {
+            i = skip_ws(event, i);
+            match event.get(i) {
+                None => return EventKind::Direct,
+                Some(b'"') => match string_end(event, i) {
+                    Some(end) => i = end,
+                    None => return EventKind::Direct,
+                },
+                Some(b'{' | b'[') => {
+                    depth += 1;
+                    i += 1;
+                }
+                Some(b'}' | b']') if depth > 0 => {
+                    depth -= 1;
+                    i += 1;
+                }
+                Some(b',') if depth == 0 => {
+                    i += 1;
+                    break;
+                }
+                Some(b'}') => return EventKind::Direct,
+                Some(_) => i += 1,
+            }
+        }
+    }
+}
+
+fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
+    while matches!(bytes.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        i += 1;
+    }
+    i
+}
+
+/// The offset just past the string whose opening quote is at `i`.
+fn string_end(bytes: &[u8], i: usize) -> Option<usize> {
+    if bytes.get(i) != Some(&b'"') {
+        return None;
+    }
+    let mut j = i + 1;
+    loop {
+        match bytes.get(j)? {
+            b'\\' => j += 2,
+            b'"' => return Some(j + 1),
+            _ => j += 1,
+        }
     }
 }
 
@@ -52,71 +141,72 @@ impl From<InputError> for Walk {
 }
 
 pub fn read_http_request<'s>(document: &Document<'s>) -> Result<HttpRequest<'s>, InputError> {
-    let mut cursor = document.cursor();
-    let Value::Object { len } = cursor.value()? else {
-        return Err(InputError::payload("event", "expected a JSON object"));
-    };
-    let mut request = HttpRequest::default();
-    // A repeated field makes the request ambiguous (two bodies: which one to sum?), so it is
-    // refused like a repeated field of the batch, never resolved by picking one.
-    let (mut seen_body, mut seen_base64, mut seen_headers) = (false, false, false);
-    cursor.members(len, |c, key| match key {
-        "body" => {
-            once(&mut seen_body, "body")?;
-            request.body = match c.value()? {
-                Value::String(s) => Some(s),
-                Value::Null => None,
-                other => {
-                    return Err(InputError::payload(
-                        "body",
-                        format_args!("expected a string, found {}", other.kind()),
-                    ))
-                }
-            };
-            Ok(())
-        }
-        "isBase64Encoded" => {
-            once(&mut seen_base64, "isBase64Encoded")?;
-            request.is_base64 = match c.value()? {
-                Value::Bool(b) => b,
-                other => {
-                    return Err(InputError::payload(
-                        "isBase64Encoded",
-                        format_args!("expected a boolean, found {}", other.kind()),
-                    ))
-                }
-            };
-            Ok(())
-        }
-        "headers" => {
-            once(&mut seen_headers, "headers")?;
-            match c.value()? {
-                Value::Object { len } => c.members(len, |c, name| {
-                    if name.eq_ignore_ascii_case("content-type") {
-                        if request.content_type.is_some() {
-                            return Err(InputError::payload(
-                                "headers.content-type",
-                                "duplicate field",
-                            ));
-                        }
-                        if let Value::String(v) = c.value()? {
-                            request.content_type = Some(v);
-                        }
-                        Ok(())
-                    } else {
-                        c.skip()
+    document.read(|cursor| {
+        let Value::Object = cursor.value()? else {
+            return Err(InputError::payload("event", "expected a JSON object"));
+        };
+        let mut request = HttpRequest::default();
+        // A repeated field makes the request ambiguous (two bodies: which one to sum?), so it
+        // is refused like a repeated field of the batch, never resolved by picking one.
+        let (mut seen_body, mut seen_base64, mut seen_headers) = (false, false, false);
+        cursor.members(|c, key| {
+            if key.eq_str("body") {
+                once(&mut seen_body, "body")?;
+                request.body = match c.field_value(&"body")? {
+                    Value::String(s) => Some(s),
+                    Value::Null => None,
+                    other => {
+                        return Err(InputError::payload(
+                            "body",
+                            format_args!("expected a string, found {}", other.kind()),
+                        ))
                     }
-                }),
-                Value::Null => Ok(()),
-                other => Err(InputError::payload(
-                    "headers",
-                    format_args!("expected an object, found {}", other.kind()),
-                )),
+                };
+                Ok(())
+            } else if key.eq_str("isBase64Encoded") {
+                once(&mut seen_base64, "isBase64Encoded")?;
+                request.is_base64 = match c.value()? {
+                    Value::Bool(b) => b,
+                    other => {
+                        return Err(InputError::payload(
+                            "isBase64Encoded",
+                            format_args!("expected a boolean, found {}", other.kind()),
+                        ))
+                    }
+                };
+                Ok(())
+            } else if key.eq_str("headers") {
+                once(&mut seen_headers, "headers")?;
+                match c.value()? {
+                    Value::Object => c.members(|c, name| {
+                        if name.text().eq_ignore_ascii_case("content-type") {
+                            if request.content_type.is_some() {
+                                return Err(InputError::payload(
+                                    "headers.content-type",
+                                    "duplicate field",
+                                ));
+                            }
+                            match c.field_value(&"headers.content-type")? {
+                                Value::String(v) => request.content_type = Some(v.text()),
+                                other => c.skip_entered(other)?, // not a media type: ignored
+                            }
+                            Ok(())
+                        } else {
+                            c.skip()
+                        }
+                    }),
+                    Value::Null => Ok(()),
+                    other => Err(InputError::payload(
+                        "headers",
+                        format_args!("expected an object, found {}", other.kind()),
+                    )),
+                }
+            } else {
+                c.skip()
             }
-        }
-        _ => c.skip(),
-    })?;
-    Ok(request)
+        })?;
+        Ok(request)
+    })
 }
 
 fn once(seen: &mut bool, field: &str) -> Result<(), InputError> {

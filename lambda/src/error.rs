@@ -84,26 +84,3 @@ impl fmt::Display for InputError {
 }
 
 impl std::error::Error for InputError {}
-
-/// Turns a simd-json failure into a message a caller can act on (`byte` is an offset into the
-/// document that failed: the request body for API Gateway events).
-pub fn json_error(err: &simd_json::Error, what: &str) -> InputError {
-    use simd_json::ErrorType as T;
-    let problem = match err.error() {
-        T::Eof | T::UnterminatedString => "unexpected end of input",
-        T::InvalidUtf8 => "invalid UTF-8",
-        T::InvalidNumber | T::InvalidExponent | T::Overflow => {
-            "invalid number, or a number too large for JSON parsers"
-        }
-        T::InvalidUnicodeCodepoint => "invalid \\u escape (lone surrogate or bad code point)",
-        T::InvalidEscape | T::InvalidUnicodeEscape => "invalid escape sequence in a string",
-        T::DepthLimitExceeded => "nesting deeper than 1024 levels",
-        T::TrailingData => "trailing characters after the JSON value",
-        _ => "syntax error",
-    };
-    let message = match err.index() {
-        0 if matches!(err.error(), T::Eof) => format!("{what} is not valid JSON: {problem}"),
-        at => format!("{what} is not valid JSON: {problem} near byte {at}"),
-    };
-    InputError::new(ErrorCode::InvalidJson, message)
-}

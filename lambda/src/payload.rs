@@ -1,27 +1,28 @@
 //! The batch schema: `{"requestId": string, "transactions": [{"id", "amount", "type"}]}`.
-//! Reads a parsed [`Document`] and hands each transaction, borrowed from the input, to a sink in
-//! input order. Unknown fields are ignored; duplicate known fields are refused, since two
+//! Reads an indexed [`Document`] in one pass and hands each transaction, borrowed from the input,
+//! to a sink in input order. Unknown fields are ignored; duplicate known fields are refused, since two
 //! `amount`s would make any total a guess.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::document::{Cursor, Document, Value};
 use crate::error::{ErrorCode, InputError};
 use crate::money::Amount;
 
-/// One transaction, borrowed from the parsed input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One transaction, borrowed from the input (unescaped copies only where it had escapes).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transaction<'s> {
-    pub id: &'s str,
+    pub id: Cow<'s, [u8]>,
     pub amount: Amount,
     /// The `type` field (`CREDIT`, `DEBIT`, ...), compared case-sensitively.
-    pub kind: &'s str,
+    pub kind: Cow<'s, [u8]>,
 }
 
 /// What the batch says about itself, besides its transactions.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BatchInfo<'s> {
-    pub request_id: Option<&'s str>,
+    pub request_id: Option<Cow<'s, str>>,
     pub transactions: usize,
 }
 
@@ -30,77 +31,82 @@ pub fn read_batch<'s>(
     document: &Document<'s>,
     mut sink: impl FnMut(usize, Transaction<'s>) -> Result<(), InputError>,
 ) -> Result<BatchInfo<'s>, InputError> {
-    let mut cursor = document.cursor();
-    let len = match cursor.value()? {
-        Value::Object { len } => len,
-        other => {
-            return Err(InputError::payload(
-                "payload",
-                format_args!("expected a JSON object, found {}", other.kind()),
-            ))
-        }
-    };
-    let mut request_id: Option<&'s str> = None;
-    let mut seen_request_id = false;
-    let mut count: Option<usize> = None;
-    cursor.members(len, |c, key| match key {
-        "requestId" => {
-            once(&mut seen_request_id, "requestId")?;
-            request_id = match c.value()? {
-                Value::String(s) => Some(s),
-                Value::Null => None,
-                other => return Err(expected("requestId", "a string", other)),
-            };
-            Ok(())
-        }
-        "transactions" => {
-            if count.is_some() {
-                return Err(duplicate("transactions"));
+    document.read(|cursor| {
+        match cursor.value()? {
+            Value::Object => {}
+            other => {
+                return Err(InputError::payload(
+                    "payload",
+                    format_args!("expected a JSON object, found {}", other.kind()),
+                ))
             }
-            let n = match c.value()? {
-                Value::Array { len } => len,
-                other => return Err(expected("transactions", "an array", other)),
-            };
-            c.elements(n, |c, i| sink(i, read_transaction(c, i)?))?;
-            count = Some(n);
-            Ok(())
         }
-        _ => c.skip(),
-    })?;
-    let transactions = count.ok_or_else(|| {
-        InputError::payload(
-            "transactions",
-            "missing required field (an array of transactions)",
-        )
-    })?;
-    Ok(BatchInfo {
-        request_id,
-        transactions,
+        let mut request_id = None;
+        let mut seen_request_id = false;
+        let mut count: Option<usize> = None;
+        cursor.members(|c, key| {
+            if key.eq_str("requestId") {
+                once(&mut seen_request_id, "requestId")?;
+                request_id = match c.field_value(&"requestId")? {
+                    Value::String(s) => Some(s.text()),
+                    Value::Null => None,
+                    other => return Err(expected("requestId", "a string", other)),
+                };
+                Ok(())
+            } else if key.eq_str("transactions") {
+                if count.is_some() {
+                    return Err(duplicate("transactions"));
+                }
+                match c.value()? {
+                    Value::Array => {}
+                    other => return Err(expected("transactions", "an array", other)),
+                }
+                let mut n = 0;
+                c.elements(|c, i| {
+                    n = i + 1;
+                    sink(i, read_transaction(c, i)?)
+                })?;
+                count = Some(n);
+                Ok(())
+            } else {
+                c.skip()
+            }
+        })?;
+        let transactions = count.ok_or_else(|| {
+            InputError::payload(
+                "transactions",
+                "missing required field (an array of transactions)",
+            )
+        })?;
+        Ok(BatchInfo {
+            request_id,
+            transactions,
+        })
     })
 }
 
+#[inline]
 fn read_transaction<'s>(
     c: &mut Cursor<'_, 's>,
     index: usize,
 ) -> Result<Transaction<'s>, InputError> {
-    let len = match c.value()? {
-        Value::Object { len } => len,
+    match c.value()? {
+        Value::Object => {}
         other => return Err(expected(Path(index, ""), "an object", other)),
-    };
+    }
     let (mut id, mut amount, mut kind) = (None, None, None);
-    c.members(len, |c, key| match key {
-        "id" => {
+    c.members(|c, key| {
+        if key.eq_str("id") {
             set_once(&id, index, "id")?;
-            id = Some(match c.value()? {
-                Value::String("") => {
-                    return Err(InputError::payload(Path(index, ".id"), "must not be empty"))
+            let path = Path(index, ".id");
+            id = Some(match c.field_value(&path)? {
+                Value::String(s) if s.is_empty() => {
+                    return Err(InputError::payload(path, "must not be empty"))
                 }
-                Value::String(s) => s,
-                other => return Err(expected(Path(index, ".id"), "a string", other)),
+                Value::String(s) => s.bytes(),
+                other => return Err(expected(path, "a string", other)),
             });
-            Ok(())
-        }
-        "amount" => {
+        } else if key.eq_str("amount") {
             set_once(&amount, index, "amount")?;
             amount = Some(match c.value()? {
                 Value::Number(text) => Amount::parse(text).map_err(|e| {
@@ -111,17 +117,17 @@ fn read_transaction<'s>(
                 })?,
                 other => return Err(expected(Path(index, ".amount"), "a number", other)),
             });
-            Ok(())
-        }
-        "type" => {
+        } else if key.eq_str("type") {
             set_once(&kind, index, "type")?;
-            kind = Some(match c.value()? {
-                Value::String(s) => s,
-                other => return Err(expected(Path(index, ".type"), "a string", other)),
+            let path = Path(index, ".type");
+            kind = Some(match c.field_value(&path)? {
+                Value::String(s) => s.bytes(),
+                other => return Err(expected(path, "a string", other)),
             });
-            Ok(())
+        } else {
+            c.skip()?;
         }
-        _ => c.skip(),
+        Ok(())
     })?;
     Ok(Transaction {
         id: id.ok_or_else(|| missing(index, "id"))?,

@@ -6,16 +6,22 @@ use base64::Engine;
 
 use crate::credits::{CreditSummary, Summary};
 use crate::document::{Document, Parser};
-use crate::envelope::{check_content_type, classify, read_http_request, EventKind};
+use crate::envelope::{
+    check_content_type, classify, read_http_request, sniff_kind, EventKind, HttpRequest,
+};
 use crate::error::{ErrorCode, InputError};
 use crate::payload::{read_batch, BatchInfo};
 use crate::response::{write_error, write_http, write_success};
 
-/// Lambda's synchronous invocation payload limit (6 MB), applied to the batch itself.
+/// Lambda's synchronous invocation payload limit (6 MB). Lambda applies it to the whole event,
+/// so no event, direct or from API Gateway, can be larger when it comes from Lambda.
 pub const MAX_PAYLOAD_BYTES: usize = 6 * 1024 * 1024;
-/// Hard stop for a whole event (an API Gateway envelope around a base64 body can exceed the
-/// batch limit); Lambda itself never delivers more than 6 MB.
+/// The largest event read at all: an API Gateway envelope around a 6 MB body (base64 adds a
+/// third). The runtime drains anything beyond it unread.
 pub const MAX_EVENT_BYTES: usize = 12 * 1024 * 1024;
+/// Buffers are kept between invocations up to this size; what a rare huge event grew beyond
+/// it is given back (docs: README, "Measured figures").
+pub const RETAINED_BUFFER_BYTES: usize = 1024 * 1024;
 
 /// How the invocation ends.
 #[derive(Debug, PartialEq, Eq)]
@@ -30,6 +36,9 @@ pub enum Outcome<'a> {
 pub struct Processor {
     event: Parser,
     body: Parser,
+    /// An API Gateway body's JSON text, unescaped from the event's string.
+    body_text: Vec<u8>,
+    /// The same, base64-decoded when `isBase64Encoded` says so.
     decoded: Vec<u8>,
     answer: Vec<u8>,
     envelope: Vec<u8>,
@@ -45,32 +54,48 @@ impl Processor {
         let Processor {
             event: event_parser,
             body: body_parser,
+            body_text,
             decoded,
             answer,
             envelope,
         } = self;
-        if event.len() > MAX_EVENT_BYTES {
-            return Outcome::Failure(too_large("payload", event.len()));
+        // Sizes are checked before anything is indexed, so an oversized event costs no memory:
+        // a direct batch over the limit is refused at once; an API Gateway envelope may exceed
+        // it around a body that does not (the body's own limit is checked after unwrapping).
+        if event.len() > MAX_PAYLOAD_BYTES {
+            match sniff_kind(event) {
+                EventKind::Direct => {
+                    return Outcome::Failure(too_large("payload", event.len()));
+                }
+                EventKind::ApiGateway if event.len() > MAX_EVENT_BYTES => {
+                    let err = too_large("body", event.len());
+                    write_error(answer, &err);
+                    write_http(envelope, err.code.http_status(), answer);
+                    return Outcome::Response(envelope);
+                }
+                EventKind::ApiGateway => {}
+            }
         }
         let document = match event_parser.parse(event, "payload") {
             Ok(document) => document,
             Err(err) => return Outcome::Failure(err),
         };
         match classify(&document) {
-            Ok(EventKind::Direct) => {
-                if event.len() > MAX_PAYLOAD_BYTES {
-                    return Outcome::Failure(too_large("payload", event.len()));
+            Ok(EventKind::Direct) => match summarize(&document) {
+                Ok((summary, info)) => {
+                    write_success(answer, &summary, &info, now);
+                    Outcome::Response(answer)
                 }
-                match summarize(&document) {
-                    Ok((summary, info)) => {
-                        write_success(answer, &summary, &info, now);
-                        Outcome::Response(answer)
-                    }
-                    Err(err) => Outcome::Failure(err),
-                }
-            }
+                Err(err) => Outcome::Failure(err),
+            },
             Ok(EventKind::ApiGateway) => {
-                match http_batch(&document, body_parser, decoded) {
+                let request = match read_http_request(&document) {
+                    Ok(request) => Ok(request),
+                    // An envelope that is not JSON cannot be answered over HTTP.
+                    Err(err) if err.code == ErrorCode::InvalidJson => return Outcome::Failure(err),
+                    Err(err) => Err(err),
+                };
+                match request.and_then(|r| http_batch(r, body_parser, body_text, decoded)) {
                     Ok((summary, info)) => {
                         write_success(answer, &summary, &info, now);
                         write_http(envelope, 200, answer);
@@ -85,6 +110,27 @@ impl Processor {
             Err(err) => Outcome::Failure(err),
         }
     }
+
+    /// Gives back what an unusually large event made the buffers grow; typical sizes stay.
+    pub fn trim(&mut self) {
+        self.event.trim();
+        self.body.trim();
+        for buffer in [
+            &mut self.body_text,
+            &mut self.decoded,
+            &mut self.answer,
+            &mut self.envelope,
+        ] {
+            trim_buffer(buffer);
+        }
+    }
+}
+
+/// Frees a reused buffer that grew past [`RETAINED_BUFFER_BYTES`].
+pub fn trim_buffer(buffer: &mut Vec<u8>) {
+    if buffer.capacity() > RETAINED_BUFFER_BYTES {
+        *buffer = Vec::new();
+    }
 }
 
 fn summarize<'s>(document: &Document<'s>) -> Result<(Summary, BatchInfo<'s>), InputError> {
@@ -93,25 +139,27 @@ fn summarize<'s>(document: &Document<'s>) -> Result<(Summary, BatchInfo<'s>), In
     Ok((credits.finish(), info))
 }
 
-/// Unwraps an API Gateway body (base64 if flagged), then reads the batch in it.
+/// Unwraps an API Gateway body (unescaped, then base64-decoded if flagged) and reads the
+/// batch in it.
 fn http_batch<'s>(
-    event: &Document<'s>,
+    request: HttpRequest<'s>,
     body_parser: &'s mut Parser,
+    body_text: &'s mut Vec<u8>,
     decoded: &'s mut Vec<u8>,
 ) -> Result<(Summary, BatchInfo<'s>), InputError> {
-    let request = read_http_request(event)?;
-    check_content_type(request.content_type)?;
+    check_content_type(request.content_type.as_deref())?;
     let raw = request.body.ok_or_else(|| {
         InputError::payload("body", "missing: POST the batch as the request body")
     })?;
+    let text = raw.bytes_in(body_text);
     let body: &[u8] = if request.is_base64 {
         // Checked before decoding so an oversized body costs no decode.
-        if raw.len() / 4 * 3 > MAX_PAYLOAD_BYTES + 3 {
-            return Err(too_large("body", raw.len() / 4 * 3));
+        if text.len() / 4 * 3 > MAX_PAYLOAD_BYTES + 3 {
+            return Err(too_large("body", text.len() / 4 * 3));
         }
         decoded.clear();
         base64::engine::general_purpose::STANDARD
-            .decode_vec(raw, decoded)
+            .decode_vec(text, decoded)
             .map_err(|e| {
                 InputError::new(
                     ErrorCode::InvalidBody,
@@ -120,14 +168,13 @@ fn http_batch<'s>(
             })?;
         decoded
     } else {
-        raw.as_bytes()
+        text
     };
     if body.len() > MAX_PAYLOAD_BYTES {
         return Err(too_large("body", body.len()));
     }
     let document = body_parser.parse(body, "body")?;
-    let (summary, info) = summarize(&document)?;
-    Ok((summary, info))
+    summarize(&document)
 }
 
 fn too_large(what: &str, len: usize) -> InputError {

@@ -22,7 +22,7 @@ pub fn write_success(out: &mut Vec<u8>, summary: &Summary, info: &BatchInfo<'_>,
         r#"","processedAt":"{}""#,
         humantime::format_rfc3339_seconds(now)
     );
-    if let Some(id) = info.request_id {
+    if let Some(id) = &info.request_id {
         out.extend_from_slice(br#","requestId":"#);
         write_json_string(out, id);
     }

@@ -16,7 +16,7 @@ use hyper::body::Incoming;
 use lambda_runtime_api_client::{body::Body, build_request, Client};
 
 use crate::logging::{Level, Logger};
-use crate::processor::{Outcome, Processor, MAX_EVENT_BYTES};
+use crate::processor::{trim_buffer, Outcome, Processor, MAX_EVENT_BYTES};
 use crate::response::write_function_error;
 
 const NEXT: &str = "/2018-06-01/runtime/invocation/next";
@@ -115,7 +115,7 @@ impl RuntimeLoop {
             logger,
             ..
         } = self;
-        match processor.handle(event, SystemTime::now()) {
+        let answered = match processor.handle(event, SystemTime::now()) {
             Outcome::Response(body) => {
                 let body = body.to_vec();
                 self.post_response(id, body).await
@@ -133,7 +133,11 @@ impl RuntimeLoop {
                 self.post_error(id, err.code.error_type(), &err.message)
                     .await
             }
-        }
+        };
+        // A rare huge event must not pin its memory for the life of the process.
+        self.processor.trim();
+        trim_buffer(&mut self.event);
+        answered
     }
 
     async fn next_event(&mut self) -> Result<Invocation, RuntimeError> {

@@ -26,8 +26,8 @@ impl Default for Signer {
 }
 
 impl Signer {
-    pub fn update(&mut self, id: &str) {
-        let bytes = id.as_bytes();
+    #[inline]
+    pub fn update(&mut self, bytes: &[u8]) {
         if self.len + bytes.len() > CHUNK {
             self.flush();
             if bytes.len() >= CHUNK {
@@ -68,7 +68,7 @@ mod tests {
 
     fn sign(ids: &[&str]) -> String {
         let mut s = Signer::default();
-        ids.iter().for_each(|id| s.update(id));
+        ids.iter().for_each(|id| s.update(id.as_bytes()));
         String::from_utf8(s.finish().to_vec()).unwrap()
     }
 

@@ -245,8 +245,13 @@ fn bad_input_names_the_field_and_the_problem() {
         ),
         (
             r#"{"transactions":[{"id":"a","amount":1e400,"type":"CREDIT"}]}"#,
+            ErrorCode::InvalidAmount,
+            "transactions[0].amount: is out of range",
+        ),
+        (
+            r#"{"transactions":[{"id":"a","amount":01,"type":"CREDIT"}]}"#,
             ErrorCode::InvalidJson,
-            "invalid number",
+            "invalid number near byte 36",
         ),
         (
             r#"{"transactions":[{"id":"a","amount":NaN,"type":"CREDIT"}]}"#,
@@ -270,6 +275,90 @@ fn bad_input_names_the_field_and_the_problem() {
         // The same processor keeps answering correctly after every failure.
         assert!(direct(&mut p, SEED).unwrap().contains(SEED_SIGNATURE));
     }
+}
+
+/// Valid JSON numbers beyond u64/i64/f64 are read from their text like any other: an amount
+/// gets the amount's own error, and an ignored field holding one does not spoil the batch.
+#[test]
+fn numbers_of_any_size_are_valid_json() {
+    for (amount, problem) in [
+        ("18446744073709551616", "is out of range"),
+        ("-9223372036854775809", "is out of range"),
+        ("1e309", "is out of range"),
+        ("1e-400", "has more than 18 decimal places"),
+        ("123456789012345678901234567890", "is out of range"),
+    ] {
+        let event =
+            format!(r#"{{"transactions":[{{"id":"a","amount":{amount},"type":"CREDIT"}}]}}"#);
+        let (code, message) = direct_err(&event);
+        assert_eq!(code, ErrorCode::InvalidAmount, "{event}: {message}");
+        let expected = format!("transactions[0].amount: {problem}");
+        assert!(message.starts_with(&expected), "{event}: {message}");
+    }
+    let event = r#"{"requestId":"r","transactions":[{"id":"a","amount":1,"type":"CREDIT","meta":{"big":18446744073709551616,"huge":1e400,"neg":-1e-999999}}]}"#;
+    let answer: Value =
+        serde_json::from_str(&direct(&mut Processor::new(), event).unwrap()).unwrap();
+    assert_eq!(answer["totalCredit"], json!(1));
+    assert_eq!(answer["creditCount"], json!(1));
+}
+
+/// Syntax errors say where they are, and name the field when one is known.
+#[test]
+fn syntax_errors_point_at_the_offending_byte() {
+    for (event, expected) in [
+        (
+            &br#"{"requestId":"r","transactions":[{"id":"a\ud800","amount":1,"type":"CREDIT"}]}"#[..],
+            r"payload is not valid JSON: transactions[0].id: invalid \u escape (lone surrogate or bad code point) near byte 41",
+        ),
+        (
+            br#"{"transactions":[{"id":"a","amount":1,"type":"CREDIT"},{"id":"b","amount":1,"type":"\uZZZZ"}]}"#,
+            "payload is not valid JSON: transactions[1].type: invalid escape sequence in a string near byte 84",
+        ),
+        (
+            b"{\"transactions\":[{\"id\":\"a\x00b\",\"amount\":1,\"type\":\"CREDIT\"}]}",
+            "payload is not valid JSON: raw control character 0x00 inside a string near byte 25",
+        ),
+        (
+            b"{\"transactions\":[{\"id\":\"a\xffb\",\"amount\":1,\"type\":\"CREDIT\"}]}",
+            "payload is not valid JSON: invalid UTF-8 near byte 25",
+        ),
+        (
+            br#"{"transactions":[{"id":"a","amount":1,"type":"CREDIT"}] "#,
+            "payload is not valid JSON: unexpected end of input near byte 56",
+        ),
+    ] {
+        let err = match Processor::new().handle(event, new_year()) {
+            Outcome::Failure(err) => err,
+            Outcome::Response(r) => panic!("accepted: {}", String::from_utf8_lossy(r)),
+        };
+        assert_eq!(err.code, ErrorCode::InvalidJson);
+        assert_eq!(err.message, expected, "{}", String::from_utf8_lossy(event));
+    }
+    // Inside an API Gateway body, positions are offsets into the body.
+    let (status, _, body) = http(
+        &mut Processor::new(),
+        "{\"transactions\":[{\"id\":\"a\u{0}b\",\"amount\":1,\"type\":\"CREDIT\"}]}",
+        true,
+        Some("application/json"),
+    );
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["error"]["message"],
+        "body is not valid JSON: raw control character 0x00 inside a string near byte 25"
+    );
+}
+
+/// A syntax error anywhere outranks a schema error earlier in the document, as it did when
+/// the whole document was parsed before it was read.
+#[test]
+fn malformed_json_is_reported_as_such_whatever_its_shape() {
+    let (code, message) =
+        direct_err(r#"{"transactions":[{"id":7,"amount":1,"type":"CREDIT"}],"x":[1,]}"#);
+    assert_eq!(code, ErrorCode::InvalidJson, "{message}");
+    assert!(message.contains("near byte 61"), "{message}");
+    let (code, _) =
+        direct_err(r#"{"transactions":[{"id":"a","amount":1e400,"type":"CREDIT"}],"x":tru}"#);
+    assert_eq!(code, ErrorCode::InvalidJson);
 }
 
 #[test]

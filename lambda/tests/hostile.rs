@@ -380,7 +380,7 @@ fn checked_in_corpus_keeps_the_fuzz_invariants() {
             }
         }
     }
-    for target in ["event", "payload"] {
+    for target in ["event", "payload", "differential"] {
         if let Ok(dir) = std::fs::read_dir(repo().join("fuzz/regressions").join(target)) {
             files.extend(dir.map(|e| e.unwrap().path()));
         }
@@ -391,6 +391,7 @@ fn checked_in_corpus_keeps_the_fuzz_invariants() {
         let run = std::panic::catch_unwind(|| {
             invariants::check_event(&data);
             invariants::check_payload(&data);
+            invariants::check_differential(&data);
         });
         assert!(run.is_ok(), "{} breaks an invariant", path.display());
     }

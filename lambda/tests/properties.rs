@@ -1,11 +1,16 @@
-//! The fast path (simd-json tape + number text + fixed-point sum + AWS-LC) against a
-//! straightforward reference (serde_json + arbitrary text + i128 + sha2) on generated batches.
+//! The fast path (simd-json stage 1 + one-pass walker + fixed-point sum + AWS-LC) against a
+//! straightforward reference (serde_json + arbitrary text + i128 + sha2) on generated batches,
+//! and against the previous tape-based reader on re-formatted and mutated batches.
 
 use std::time::UNIX_EPOCH;
 
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 use transactions_lambda::{Outcome, Processor};
+
+#[allow(dead_code)]
+#[path = "../../fuzz/src/lib.rs"]
+mod invariants;
 
 #[derive(Clone, Debug)]
 struct Tx {
@@ -143,4 +148,94 @@ proptest! {
             panic!("processor stopped answering");
         };
     }
+
+    #[test]
+    fn walker_agrees_with_the_tape_on_any_layout(
+        txs in prop::collection::vec(tx(), 0..12),
+        layout in prop::collection::vec(0u8..8, 64),
+    ) {
+        invariants::check_differential(reformat(&payload(&txs), &layout).as_bytes());
+    }
+
+    #[test]
+    fn walker_agrees_with_the_tape_on_mutated_batches(
+        txs in prop::collection::vec(tx(), 1..6),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..6, any::<u8>()), 1..4),
+    ) {
+        invariants::check_differential(&mutate(payload(&txs).into_bytes(), &edits));
+    }
+
+    #[test]
+    fn walker_agrees_with_the_tape_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+        invariants::check_differential(&bytes);
+    }
+}
+
+/// The same batch with whitespace between tokens, unknown fields of every kind, keys moved
+/// and characters escaped, as `layout` picks (cycled).
+fn reformat(json: &str, layout: &[u8]) -> String {
+    let mut choice = layout.iter().cycle();
+    let mut out = String::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in json.chars() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                // Escape some plain characters: the walker must unescape before signing.
+                (false, c) if c.is_ascii_alphanumeric() && *choice.next().unwrap() == 0 => {
+                    out.push_str(&format!("\\u{:04x}", c as u32));
+                    continue;
+                }
+                _ => {}
+            }
+            out.push(c);
+            continue;
+        }
+        if c == '"' {
+            in_string = true;
+        }
+        out.push(c);
+        match (c, *choice.next().unwrap()) {
+            ('{', 1) => {
+                out.push_str(r#""extra":{"n":[1,-2.5e-3,true,null,"x\"y",{}],"big":1e999},"#)
+            }
+            ('{', 2) => out.push_str(r#""zz":[[[]]], "#),
+            (',' | ':' | '[', 3) => out.push_str(" \n\t "),
+            (',' | ':' | '[', 4) => out.push('\r'),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Byte-level edits of a valid batch: replace, insert, delete, duplicate a span, or insert a
+/// JSON fragment, at `edits`' positions.
+fn mutate(mut bytes: Vec<u8>, edits: &[(prop::sample::Index, u8, u8)]) -> Vec<u8> {
+    const FRAGMENTS: &[&[u8]] = &[
+        b"{", b"}", b"[", b"]", b",", b":", b"\"", b"\\", b"\\u", b"1e400", b"-", b"0", b".",
+        b"null", b" ",
+    ];
+    for (at, op, byte) in edits {
+        let i = at.index(bytes.len() + 1);
+        match op {
+            0 if i < bytes.len() => bytes[i] = *byte,
+            1 => bytes.insert(i, *byte),
+            2 if i < bytes.len() => {
+                bytes.remove(i);
+            }
+            3 => {
+                let end = (i + usize::from(*byte % 16)).min(bytes.len());
+                let span = bytes[i..end].to_vec();
+                bytes.splice(i..i, span);
+            }
+            _ => {
+                let fragment = FRAGMENTS[usize::from(*byte) % FRAGMENTS.len()];
+                bytes.splice(i..i, fragment.iter().copied());
+            }
+        }
+    }
+    bytes
 }
