@@ -45,6 +45,7 @@ impl Parser {
             source,
             indexes: &self.indexes,
             what,
+            plain_until: memchr::memchr(b'\\', source).unwrap_or(source.len()),
         })
     }
 
@@ -61,6 +62,9 @@ pub struct Document<'s> {
     source: &'s [u8],
     indexes: &'s [u32],
     what: &'static str,
+    /// Offset of the first backslash (or the length): strings ending before it need no
+    /// escape handling, which in a typical batch is every string.
+    plain_until: usize,
 }
 
 impl<'s> Document<'s> {
@@ -211,6 +215,58 @@ impl<'s> JsonStr<'s> {
     }
 }
 
+/// A value [`Cursor::compact_object`] read: a string's content (it has no escapes), or any
+/// other scalar's token text, its grammar not yet checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scalar<'s> {
+    Str(&'s [u8]),
+    Other(&'s [u8]),
+}
+
+/// An object key as compact JSON writes it, `"key":`, kept as a little-endian 16-byte pattern
+/// so that matching it costs one load and one compare.
+#[derive(Clone, Copy, Debug)]
+pub struct CompactKey {
+    bytes: u128,
+    mask: u128,
+    len: usize,
+}
+
+impl CompactKey {
+    /// For use in constants: a key of more than 13 bytes fails to compile.
+    pub const fn new(key: &str) -> CompactKey {
+        let key = key.as_bytes();
+        let len = key.len() + 3;
+        assert!(len <= 16, "compact keys are at most 13 bytes");
+        let mut bytes = b'"' as u128;
+        let mut i = 0;
+        while i < key.len() {
+            bytes |= (key[i] as u128) << (8 * (i + 1));
+            i += 1;
+        }
+        bytes |= (b'"' as u128) << (8 * (len - 2));
+        bytes |= (b':' as u128) << (8 * (len - 1));
+        let mask = if len == 16 {
+            u128::MAX
+        } else {
+            (1u128 << (8 * len)) - 1
+        };
+        CompactKey { bytes, mask, len }
+    }
+
+    #[inline(always)]
+    fn matches(&self, source: &[u8], at: usize) -> bool {
+        let word = match source.get(at..at + 16) {
+            Some(window) => <[u8; 16]>::try_from(window).map_or(0, u128::from_le_bytes),
+            // Within 16 bytes of the end: assemble what there is.
+            None => source.get(at..at + self.len).map_or(0, |s| {
+                s.iter().rev().fold(0, |w, &b| (w << 8) | u128::from(b))
+            }),
+        };
+        word & self.mask == self.bytes
+    }
+}
+
 /// Walks a document token by token. Reading a value consumes its token; a container's members
 /// or elements are then visited in order, and a value nobody wants is [`Cursor::skip`]ped,
 /// still fully checked.
@@ -351,6 +407,52 @@ impl<'s> Cursor<'_, 's> {
         }
     }
 
+    /// The fast path for an object written the common way: exactly `keys`, in that order,
+    /// no whitespace, scalar values, no escapes. Returns the values without moving;
+    /// [`Cursor::skip_compact_object`] then moves past the object. `None` means "not this
+    /// layout": read the object the general way, which also reports whatever is wrong with it.
+    #[inline(always)]
+    pub fn compact_object<const N: usize>(
+        &self,
+        keys: &[CompactKey; N],
+    ) -> Option<[Scalar<'s>; N]> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        let source = self.doc.source;
+        let offsets = self.doc.indexes.get(self.next..self.next + 4 * N + 1)?;
+        if source.get(offsets[0] as usize) != Some(&b'{') {
+            return None;
+        }
+        let mut values = [Scalar::Other(&source[..0]); N];
+        for (m, key) in keys.iter().enumerate() {
+            let key_at = offsets[1 + 4 * m] as usize;
+            let value_at = offsets[3 + 4 * m] as usize;
+            let after = offsets[4 + 4 * m] as usize;
+            let separator = if m + 1 < N { b',' } else { b'}' };
+            // `"key":` then the value at once: the `:` token is the pattern's last byte.
+            if value_at != key_at + key.len
+                || offsets[2 + 4 * m] as usize + 1 != value_at
+                || !key.matches(source, key_at)
+                || source.get(after) != Some(&separator)
+            {
+                return None;
+            }
+            values[m] = match source.get(value_at..after)? {
+                [b'"', content @ .., b'"'] if after <= self.doc.plain_until => Scalar::Str(content),
+                [b'"' | b'{' | b'[', ..] | [] => return None,
+                value => Scalar::Other(value),
+            };
+        }
+        Some(values)
+    }
+
+    /// Moves past an object [`Cursor::compact_object`] matched with `N` keys.
+    #[inline(always)]
+    pub fn skip_compact_object<const N: usize>(&mut self) {
+        self.next += 4 * N + 1;
+    }
+
     /// Skips what is left of a value [`Cursor::value`] returned: a container's contents.
     pub fn skip_entered(&mut self, value: Value<'s>) -> Result<(), InputError> {
         if matches!(value, Value::Object | Value::Array) {
@@ -463,7 +565,7 @@ impl<'s> Cursor<'_, 's> {
                     .syntax(at, "internal error: unterminated string token"))
             }
         };
-        let escaped = raw.contains(&b'\\');
+        let escaped = at + token.len() > self.doc.plain_until && raw.contains(&b'\\');
         if escaped {
             if let Err((offset, problem)) = check_escapes(raw) {
                 let at = at + 1 + offset;

@@ -57,21 +57,73 @@ impl fmt::Display for AmountError {
 impl Amount {
     pub const ZERO: Amount = Amount { units: 0 };
 
-    /// Builds an amount from fixed-point units (`units / 10^18`), within the accepted range.
-    pub fn from_units(units: i128) -> Result<Amount, AmountError> {
-        if units.unsigned_abs() >= LIMIT as u128 {
-            return Err(AmountError::OutOfRange);
-        }
-        Ok(Amount { units })
-    }
-
-    /// The fixed-point value, `self / 10^-18`.
-    pub fn units(self) -> i128 {
-        self.units
-    }
-
     /// Parses the text of a JSON number (`-?int(.frac)?([eE][+-]?exp)?`) exactly.
+    #[inline]
     pub fn parse(text: &[u8]) -> Result<Amount, AmountError> {
+        match Self::parse_plain(text) {
+            Some(amount) => Ok(amount),
+            None => Self::parse_any(text),
+        }
+    }
+
+    /// [`Amount::parse_plain`] for text that must also be a JSON number on its own (no leading
+    /// zeros): the walker's fast path, which skips the separate grammar check.
+    #[inline(always)]
+    pub fn parse_json_plain(text: &[u8]) -> Option<Amount> {
+        let digits = text.strip_prefix(b"-").unwrap_or(text);
+        if digits.first() == Some(&b'0') && digits.get(1).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        Self::parse_plain(text)
+    }
+
+    /// The common case, `-?d{1,15}(.d{1,18})?`, in two machine-word loops. Anything else
+    /// (exponents, more digits, malformed text) is left to [`Amount::parse_any`], which has the
+    /// final word, so this path only needs to be right about what it accepts.
+    #[inline(always)]
+    fn parse_plain(text: &[u8]) -> Option<Amount> {
+        let (negative, digits) = match text.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, text),
+        };
+        // Digits accumulate with wrapping arithmetic; the counts checked after each loop
+        // reject any run long enough to have wrapped.
+        let run = |from: usize| {
+            let mut value: u64 = 0;
+            let mut i = from;
+            while let Some(digit) = digits.get(i).map(|c| c.wrapping_sub(b'0')) {
+                if digit > 9 {
+                    break;
+                }
+                value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+                i += 1;
+            }
+            (value, i - from)
+        };
+        let (integer, integer_digits) = run(0);
+        if integer_digits == 0 || integer_digits > MAX_INTEGER_DIGITS as usize {
+            return None;
+        }
+        let (fraction, fraction_digits) = match digits.get(integer_digits) {
+            None => (0, 0),
+            Some(b'.') => run(integer_digits + 1),
+            Some(_) => return None,
+        };
+        let used = integer_digits + usize::from(fraction_digits > 0) + fraction_digits;
+        if used != digits.len() || fraction_digits > SCALE as usize {
+            return None;
+        }
+        // integer < 10^15 and fraction < 10^18: the sum stays far below LIMIT and i128::MAX.
+        let units = i128::from(integer) * UNIT
+            + i128::from(fraction) * POW10[SCALE as usize - fraction_digits] as i128;
+        Some(Amount {
+            units: if negative { -units } else { units },
+        })
+    }
+
+    /// Any JSON number's text, exactly: exponents, trailing zeros beyond 18 places, and the
+    /// precise reason for a refusal.
+    fn parse_any(text: &[u8]) -> Result<Amount, AmountError> {
         let mut i = 0;
         let negative = text.first() == Some(&b'-');
         if negative {
@@ -196,10 +248,6 @@ impl Total {
         self.units = self.units.checked_add(amount.units).ok_or(TotalOverflow)?;
         Ok(())
     }
-
-    pub fn units(self) -> i128 {
-        self.units
-    }
 }
 
 impl fmt::Display for Total {
@@ -313,6 +361,53 @@ mod tests {
         ] {
             assert_eq!(parse(bad), Err(AmountError::NotANumber), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn plain_fast_path_agrees_with_the_general_reader() {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "150.5",
+            "150.50",
+            "0.000000000000000001",
+            "-75.25",
+            "999999999999999",
+            "999999999999999.999999999999999999",
+            "1000000000000000",
+            "1.0000000000000000001",
+            "00.5",
+            "1.",
+            "-",
+            "",
+            ".5",
+            "1e5",
+            "12a",
+        ] {
+            let fast = Amount::parse_plain(text.as_bytes());
+            let full = Amount::parse_any(text.as_bytes());
+            if let Some(amount) = fast {
+                assert_eq!(Ok(amount), full, "{text}");
+            }
+            assert_eq!(Amount::parse(text.as_bytes()), full, "{text}");
+        }
+        assert!(Amount::parse_plain(b"150.5").is_some());
+        for (text, plain) in [
+            ("0", true),
+            ("-0.5", true),
+            ("10", true),
+            ("01", false),
+            ("-00", false),
+            ("1e2", false),
+        ] {
+            assert_eq!(
+                Amount::parse_json_plain(text.as_bytes()).is_some(),
+                plain,
+                "{text}"
+            );
+        }
+        assert!(Amount::parse_plain(b"1e5").is_none());
     }
 
     #[test]

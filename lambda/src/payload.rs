@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::document::{Cursor, Document, Value};
+use crate::document::{CompactKey, Cursor, Document, Scalar, Value};
 use crate::error::{ErrorCode, InputError};
 use crate::money::Amount;
 
@@ -85,8 +85,36 @@ pub fn read_batch<'s>(
     })
 }
 
-#[inline]
+#[inline(always)]
 fn read_transaction<'s>(
+    c: &mut Cursor<'_, 's>,
+    index: usize,
+) -> Result<Transaction<'s>, InputError> {
+    // Nearly every transaction is written `{"id":"..","amount":..,"type":".."}`: read that
+    // layout straight off the token offsets; anything else takes the general path below.
+    if let Some([Scalar::Str(id), Scalar::Other(amount), Scalar::Str(kind)]) =
+        c.compact_object(&TRANSACTION_KEYS)
+    {
+        if let (false, Some(amount)) = (id.is_empty(), Amount::parse_json_plain(amount)) {
+            c.skip_compact_object::<3>();
+            return Ok(Transaction {
+                id: Cow::Borrowed(id),
+                amount,
+                kind: Cow::Borrowed(kind),
+            });
+        }
+    }
+    read_any_transaction(c, index)
+}
+
+const TRANSACTION_KEYS: [CompactKey; 3] = [
+    CompactKey::new("id"),
+    CompactKey::new("amount"),
+    CompactKey::new("type"),
+];
+
+#[inline(never)]
+fn read_any_transaction<'s>(
     c: &mut Cursor<'_, 's>,
     index: usize,
 ) -> Result<Transaction<'s>, InputError> {
