@@ -37,6 +37,15 @@ enum Scripted {
     },
 }
 
+/// An answer without `LogResult` (MiniStack's): the report must come from CloudWatch Logs.
+fn no_tail() -> Scripted {
+    Scripted::Ok {
+        tail: None,
+        payload: r#"{"status":"success"}"#,
+        function_error: None,
+    }
+}
+
 fn ok(tail: &str) -> Scripted {
     Scripted::Ok {
         tail: Some(tail.to_owned()),
@@ -418,15 +427,7 @@ async fn cold_starts_are_forced_by_an_environment_update() {
 #[tokio::test]
 async fn report_lines_come_from_cloudwatch_logs_when_the_tail_has_none() {
     let fake = Arc::new(Fake::default());
-    let no_tail = Scripted::Ok {
-        tail: None,
-        payload: r#"{"status":"success"}"#,
-        function_error: None,
-    };
-    fake.script
-        .lock()
-        .unwrap()
-        .extend([no_tail.clone(), no_tail]);
+    fake.script.lock().unwrap().extend([no_tail(), no_tail()]);
     fake.logs.lock().unwrap().extend([
         (1, "START RequestId: req-0001 Version: $LATEST\n".to_owned()),
         (1, "REPORT RequestId: req-0001\tDuration: 7.77 ms\tBilled Duration: 8 ms\tMemory Size: 256 MB\tMax Memory Used: 21 MB\t\n".to_owned()),
@@ -450,32 +451,26 @@ async fn report_lines_come_from_cloudwatch_logs_when_the_tail_has_none() {
     assert!(*fake.filter_calls.lock().unwrap() >= 2);
 }
 
-#[tokio::test]
-async fn emulator_request_ids_fall_back_to_matching_by_time() {
-    let fake = Arc::new(Fake::default());
-    // A line from before the run must not be taken.
-    fake.logs.lock().unwrap().push((1, "REPORT RequestId: old\tDuration: 500 ms\tBilled Duration: 500 ms\tMemory Size: 256 MB\tMax Memory Used: 9 MB".into()));
-    fake.script.lock().unwrap().extend([
-        Scripted::LoggedElsewhere {
-            duration_ms: 4.0,
-            json: false,
-        },
-        Scripted::LoggedElsewhere {
-            duration_ms: 6.0,
-            json: false,
-        },
-        Scripted::LoggedElsewhere {
-            duration_ms: 8.0,
-            json: false,
-        },
-    ]);
-    let bench = bench(&fake, |o| {
+/// Three warm invocations whose reports (`(Duration, JSON?)`) land in the logs under the
+/// emulator's own request ids, one at a time: the Durations read back, in order.
+async fn matched_by_time(fake: &Arc<Fake>, logged: [(f64, bool); 3]) -> Vec<Option<f64>> {
+    let script = logged.map(|(duration_ms, json)| Scripted::LoggedElsewhere { duration_ms, json });
+    fake.script.lock().unwrap().extend(script);
+    let bench = bench(fake, |o| {
         o.warm_runs = 3;
         o.logs_timeout = Duration::from_secs(4);
     })
     .await;
     let result = bench.run(&events(), &Silent).await.unwrap();
-    let durations: Vec<_> = result.samples.iter().map(|s| s.duration_ms).collect();
+    result.samples.iter().map(|s| s.duration_ms).collect()
+}
+
+#[tokio::test]
+async fn emulator_request_ids_fall_back_to_matching_by_time() {
+    let fake = Arc::new(Fake::default());
+    // A line from before the run must not be taken.
+    fake.logs.lock().unwrap().push((1, "REPORT RequestId: old\tDuration: 500 ms\tBilled Duration: 500 ms\tMemory Size: 256 MB\tMax Memory Used: 9 MB".into()));
+    let durations = matched_by_time(&fake, [(4.0, false), (6.0, false), (8.0, false)]).await;
     assert_eq!(
         durations,
         [Some(4.0), Some(6.0), Some(8.0)],
@@ -569,15 +564,7 @@ async fn json_format_tails_are_read_like_text_ones() {
 #[tokio::test]
 async fn json_records_come_from_cloudwatch_logs_by_request_id() {
     let fake = Arc::new(Fake::default());
-    let no_tail = Scripted::Ok {
-        tail: None,
-        payload: r#"{"status":"success"}"#,
-        function_error: None,
-    };
-    fake.script
-        .lock()
-        .unwrap()
-        .extend([no_tail.clone(), no_tail]);
+    fake.script.lock().unwrap().extend([no_tail(), no_tail()]);
     let id = |record: &str, id: &str| record.replace("{id}", id);
     fake.logs.lock().unwrap().extend([
         (1, JSON_INIT_REPORT.to_owned()),
@@ -606,27 +593,7 @@ async fn json_records_come_from_cloudwatch_logs_by_request_id() {
 #[tokio::test]
 async fn json_records_are_matched_by_time_through_the_widened_filter_pattern() {
     let fake = Arc::new(Fake::default());
-    fake.script.lock().unwrap().extend([
-        Scripted::LoggedElsewhere {
-            duration_ms: 4.0,
-            json: true,
-        },
-        Scripted::LoggedElsewhere {
-            duration_ms: 6.0,
-            json: false,
-        },
-        Scripted::LoggedElsewhere {
-            duration_ms: 8.0,
-            json: true,
-        },
-    ]);
-    let bench = bench(&fake, |o| {
-        o.warm_runs = 3;
-        o.logs_timeout = Duration::from_secs(4);
-    })
-    .await;
-    let result = bench.run(&events(), &Silent).await.unwrap();
-    let durations: Vec<_> = result.samples.iter().map(|s| s.duration_ms).collect();
+    let durations = matched_by_time(&fake, [(4.0, true), (6.0, false), (8.0, true)]).await;
     assert_eq!(durations, [Some(4.0), Some(6.0), Some(8.0)]);
     let patterns = fake.filter_patterns.lock().unwrap().clone();
     assert!(
