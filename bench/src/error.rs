@@ -3,7 +3,12 @@
 //! Failures inside a measurement are data, not errors: a crash or a timeout is a [`Sample`]
 //! status, a malformed report a [`crate::report::ParseError`] kept on its sample. What is here
 //! stops a command: bad arguments, a file that cannot be read or written, a bootstrap that
-//! cannot be started at all, an AWS call that failed after its retries.
+//! cannot be started at all, an AWS call that failed after its retries. The library's
+//! fallible entry points ([`crate::LocalFunction::start`], [`crate::FunctionProcess::spawn`],
+//! [`crate::benchmark::run_local`], the exporters, the plot) return it; the Runtime API server
+//! alone ([`crate::RuntimeApi`]) keeps `std::io::Result` (binding a socket), converted by `?`.
+//! Cloud mode's [`crate::cloud::CloudError`] stays a type of its own (tests match on its
+//! variants) and is wrapped here.
 //!
 //! [`Sample`]: crate::benchmark::Sample
 
@@ -21,8 +26,17 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
-    /// Anything else from the operating system: a bootstrap that cannot be started, stdout
-    /// closed.
+    /// A bootstrap that cannot be run: not a file, an ELF this host cannot run even under an
+    /// emulator, or no emulator installed.
+    #[error("{0}")]
+    Bootstrap(String),
+    /// The operating system refused to start the bootstrap (or its emulator).
+    #[error("cannot start {command}: {source}")]
+    Start {
+        command: String,
+        source: std::io::Error,
+    },
+    /// Anything else from the operating system: a socket that cannot be bound, stdout closed.
     #[error(transparent)]
     Io(#[from] std::io::Error),
     /// Results that could not be serialized.

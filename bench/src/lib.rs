@@ -7,7 +7,7 @@
 //! ## The library in five lines
 //!
 //! ```no_run
-//! # async fn demo() -> std::io::Result<()> {
+//! # async fn demo() -> lambda_bench::error::Result<()> {
 //! use std::time::Duration;
 //! use lambda_bench::{LocalFunction, Outcome, SpawnConfig, InitStatus};
 //!
