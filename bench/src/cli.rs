@@ -122,6 +122,9 @@ pub struct CloudArgs {
     /// Forced cold starts (each updates an environment variable and waits for the update).
     #[arg(short, long, default_value_t = 0, value_name = "N")]
     pub cold: usize,
+    /// Warm-up invocations before the timed warm ones (not measured).
+    #[arg(short = 'w', long, default_value_t = 0, value_name = "N")]
+    pub warmup: usize,
     /// Timed warm invocations.
     #[arg(
         short = 'r',

@@ -36,6 +36,7 @@ pub fn cloud_options(args: &crate::cli::CloudArgs) -> Result<lambda_bench::cloud
         profile: args.profile.clone(),
         endpoint_url: args.endpoint_url.clone(),
         cold_runs: args.cold,
+        warmup: args.warmup,
         warm_runs: args.runs,
         concurrency: args.concurrency.max(1),
         max_attempts: args.max_attempts.max(1),

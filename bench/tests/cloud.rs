@@ -358,6 +358,28 @@ async fn throttling_is_retried_with_backoff_then_succeeds() {
 }
 
 #[tokio::test]
+async fn warm_up_invocations_are_not_measured() {
+    let fake = Arc::new(Fake::default());
+    fake.script
+        .lock()
+        .unwrap()
+        .extend([ok(COLD), ok(WARM), ok(WARM)]);
+    let bench = bench(&fake, |o| {
+        o.warmup = 1;
+        o.warm_runs = 2;
+    })
+    .await;
+    let result = bench.run(&events(), &Silent).await.unwrap();
+    assert_eq!(*fake.invokes.lock().unwrap(), 3);
+    assert_eq!(result.samples.len(), 2);
+    assert!(
+        result.samples.iter().all(|s| s.kind == Kind::Warm),
+        "the cold start went to the warm-up"
+    );
+    assert_eq!(result.samples[0].request_id, "req-0002");
+}
+
+#[tokio::test]
 async fn persistent_throttling_fails_clearly() {
     let fake = Arc::new(Fake::default());
     fake.script
