@@ -1,4 +1,10 @@
-//! Command-line definition (clap derive). Parsing only; `main.rs` acts on it.
+//! Command-line definition (clap derive). Parsing only: [`crate::options`] interprets the
+//! values, `main.rs` acts on them.
+//!
+//! Flags follow what users bring from hyperfine: `-w/--warmup` untimed warm-up invocations,
+//! `-r/--runs` timed ones, `--export-json`/`--export-markdown`; several bootstraps given to
+//! `run` are compared. The names used before stay as aliases (`--warm`, `--json`,
+//! `--markdown`, the `compare` command).
 
 use std::path::PathBuf;
 
@@ -13,18 +19,23 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Benchmark one or several bootstraps locally: cold runs, warm runs, summary table.
+    /// Benchmark one or more bootstraps locally: cold runs, warm runs, a summary table each;
+    /// with several, runs are interleaved and the bootstraps compared ("X times faster than").
     Run(RunArgs),
-    /// Benchmark several bootstraps in interleaved rounds and print how they compare.
+    /// `run` that insists on at least two bootstraps (`run A B` compares just the same).
     Compare(RunArgs),
-    /// Write a deterministic N-transaction payload (JSON) to stdout or a file.
-    Gen(GenArgs),
+    /// Moved to the lambda crate; says where.
+    #[command(hide = true, disable_help_flag = true)]
+    Gen {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Benchmark a deployed function through the AWS SDK (Invoke with LogType=Tail).
     #[cfg(feature = "cloud")]
     Cloud(CloudArgs),
 }
 
-/// What to run and how often (shared by `run` and `compare`).
+/// What to run and how often (`run`, and `compare` which is `run` with two or more).
 #[derive(Args, Debug)]
 pub struct RunArgs {
     /// Bootstrap executables; label one with `label=path`. An arm64 ELF on an x86_64 host runs
@@ -34,13 +45,19 @@ pub struct RunArgs {
     #[command(flatten)]
     pub events: EventArgs,
     /// Cold runs per bootstrap (fresh process, one invocation each).
-    #[arg(short, long, default_value_t = 10)]
+    #[arg(short, long, default_value_t = 10, value_name = "N")]
     pub cold: usize,
-    /// Warm invocations per bootstrap (one process, cycling through the events).
-    #[arg(short, long, default_value_t = 100)]
-    pub warm: usize,
-    /// Untimed invocations on the warm process before the timed ones.
-    #[arg(long, default_value_t = 1)]
+    /// Timed warm invocations per bootstrap (one process, cycling through the events).
+    #[arg(
+        short = 'r',
+        long = "runs",
+        visible_alias = "warm",
+        default_value_t = 100,
+        value_name = "N"
+    )]
+    pub runs: usize,
+    /// Warm-up invocations on the warm process before the timed ones (not measured).
+    #[arg(short = 'w', long, default_value_t = 1, value_name = "N")]
     pub warmup: usize,
     /// AWS_LAMBDA_FUNCTION_MEMORY_SIZE told to the function (not enforced locally).
     #[arg(short, long, default_value_t = 128, value_name = "MB")]
@@ -80,36 +97,14 @@ pub struct OutputArgs {
     #[arg(short, long)]
     pub quiet: bool,
     /// Write all results as JSON to this file (`-` for stdout, which then gets only JSON).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, visible_alias = "export-json", value_name = "FILE")]
     pub json: Option<PathBuf>,
     /// Write the summary tables as Markdown to this file.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, visible_alias = "export-markdown", value_name = "FILE")]
     pub markdown: Option<PathBuf>,
     /// Write an SVG plot of the duration distributions (cold vs warm) to this file.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
-}
-
-#[derive(Args, Debug)]
-pub struct GenArgs {
-    /// Number of transactions.
-    #[arg(short = 'n', long, default_value_t = 1000)]
-    pub transactions: usize,
-    /// Seed: the same seed gives the same bytes.
-    #[arg(short, long, default_value_t = 1)]
-    pub seed: u64,
-    /// Share of CREDIT transactions (0..1).
-    #[arg(long, default_value_t = 0.5)]
-    pub credit_ratio: f64,
-    /// Largest amount (two decimals at most).
-    #[arg(long, default_value_t = 10000.0)]
-    pub max_amount: f64,
-    /// Output file instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Print the expected creditCount and totalCredit to stderr.
-    #[arg(long)]
-    pub expect: bool,
 }
 
 #[cfg(feature = "cloud")]
@@ -125,11 +120,20 @@ pub struct CloudArgs {
     #[command(flatten)]
     pub events: EventArgs,
     /// Forced cold starts (each updates an environment variable and waits for the update).
-    #[arg(short, long, default_value_t = 0)]
+    #[arg(short, long, default_value_t = 0, value_name = "N")]
     pub cold: usize,
-    /// Warm invocations.
-    #[arg(short, long, default_value_t = 20)]
-    pub warm: usize,
+    /// Warm-up invocations before the timed warm ones (not measured).
+    #[arg(short = 'w', long, default_value_t = 0, value_name = "N")]
+    pub warmup: usize,
+    /// Timed warm invocations.
+    #[arg(
+        short = 'r',
+        long = "runs",
+        visible_alias = "warm",
+        default_value_t = 20,
+        value_name = "N"
+    )]
+    pub runs: usize,
     /// Warm invocations in flight at once.
     #[arg(long, default_value_t = 1)]
     pub concurrency: usize,
@@ -148,7 +152,8 @@ pub struct CloudArgs {
     /// First retry backoff in milliseconds.
     #[arg(long, default_value_t = 200, value_name = "MS")]
     pub initial_backoff_ms: u64,
-    /// How long to look for a REPORT line in CloudWatch Logs when the tail log has none.
+    /// How long to look for the report (text REPORT line or JSON platform.report record) in
+    /// CloudWatch Logs when the tail log has none.
     #[arg(long, default_value_t = 30.0, value_name = "SECS")]
     pub logs_timeout: f64,
     /// How long to wait for a configuration update (forced cold start) to finish.
@@ -178,7 +183,7 @@ mod tests {
             "ours=target/bootstrap",
             "-c",
             "3",
-            "-w",
+            "-r",
             "5",
             "--env",
             "A=1",
@@ -188,7 +193,74 @@ mod tests {
             panic!()
         };
         assert_eq!(args.bootstraps, ["ours=target/bootstrap"]);
-        assert_eq!((args.cold, args.warm, args.memory), (3, 5, 128));
+        assert_eq!((args.cold, args.runs, args.memory), (3, 5, 128));
         assert_eq!(args.env, ["A=1"]);
+    }
+
+    fn run_args(argv: &[&str]) -> RunArgs {
+        let base = ["lambda-bench", "run", "-e", "e.json", "b"];
+        let cli = Cli::try_parse_from(base.iter().chain(argv)).unwrap();
+        let Command::Run(args) = cli.command else {
+            panic!()
+        };
+        args
+    }
+
+    #[test]
+    fn hyperfine_flags_and_the_old_names() {
+        let args = run_args(&["-w", "3", "-r", "7"]);
+        assert_eq!(
+            (args.warmup, args.runs),
+            (3, 7),
+            "-w is warm-up, as in hyperfine"
+        );
+        let args = run_args(&["--warmup", "2", "--runs", "9"]);
+        assert_eq!((args.warmup, args.runs), (2, 9));
+        let args = run_args(&["--warm", "11"]);
+        assert_eq!((args.warmup, args.runs), (1, 11), "--warm is --runs");
+        let args = run_args(&["--export-json", "a.json", "--export-markdown", "a.md"]);
+        assert_eq!(
+            args.output.json.as_deref(),
+            Some(std::path::Path::new("a.json"))
+        );
+        assert_eq!(
+            args.output.markdown.as_deref(),
+            Some(std::path::Path::new("a.md"))
+        );
+        let args = run_args(&["--json", "-", "--markdown", "b.md"]);
+        assert_eq!(args.output.json.as_deref(), Some(std::path::Path::new("-")));
+        assert_eq!(
+            args.output.markdown.as_deref(),
+            Some(std::path::Path::new("b.md"))
+        );
+    }
+
+    #[test]
+    fn run_takes_several_bootstraps_and_compare_is_the_same_arguments() {
+        let cli = Cli::try_parse_from(["lambda-bench", "run", "-e", "e", "a=x", "b=y"]).unwrap();
+        let Command::Run(args) = cli.command else {
+            panic!()
+        };
+        assert_eq!(args.bootstraps, ["a=x", "b=y"]);
+        let cli = Cli::try_parse_from([
+            "lambda-bench",
+            "compare",
+            "-e",
+            "e",
+            "a=x",
+            "b=y",
+            "-w",
+            "0",
+        ])
+        .unwrap();
+        let Command::Compare(args) = cli.command else {
+            panic!()
+        };
+        assert_eq!((args.bootstraps.len(), args.warmup), (2, 0));
+        let cli = Cli::try_parse_from(["lambda-bench", "gen", "-n", "5"]).unwrap();
+        assert!(
+            matches!(cli.command, Command::Gen { .. }),
+            "kept to say where it went"
+        );
     }
 }

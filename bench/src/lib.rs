@@ -7,7 +7,7 @@
 //! ## The library in five lines
 //!
 //! ```no_run
-//! # async fn demo() -> std::io::Result<()> {
+//! # async fn demo() -> lambda_bench::error::Result<()> {
 //! use std::time::Duration;
 //! use lambda_bench::{LocalFunction, Outcome, SpawnConfig, InitStatus};
 //!
@@ -30,10 +30,12 @@
 //! - [`process`]: spawning a bootstrap with Lambda's environment, through qemu when it is a
 //!   foreign-architecture ELF; log tail; peak RSS; kill-on-drop of the whole process group.
 //! - [`session`]: both together ([`LocalFunction`]), adding Init Duration and crash detection.
-//! - [`report`]: REPORT lines, formatted and parsed (shared with cloud mode).
+//! - [`report`]: Lambda's reports, text REPORT lines and JSON `platform.report` records:
+//!   formatted from local samples, parsed in cloud mode.
 //! - [`stats`]: percentiles, mean ± σ, ratios with uncertainty.
 //! - [`benchmark`]: the runs (cold, warm, interleaved comparisons) and their results.
-//! - [`payload`]: the deterministic N-transaction payload generator.
+//! - [`export`]: the results as a terminal table, Markdown or JSON, behind one trait.
+//! - [`error`]: the one error type of the command line, and its exit statuses.
 //! - `cloud` (feature `cloud`): the same figures from a deployed function via the AWS SDK.
 //! - `plot` (feature `plot`): SVG distribution plots.
 //!
@@ -42,9 +44,9 @@
 pub mod benchmark;
 #[cfg(feature = "cloud")]
 pub mod cloud;
+pub mod error;
 pub mod export;
 pub mod invocation;
-pub mod payload;
 #[cfg(feature = "plot")]
 pub mod plot;
 pub mod process;

@@ -8,10 +8,14 @@ use std::path::Path;
 use plotters::prelude::*;
 
 use crate::benchmark::{Kind, RunResults, TargetResult};
+use crate::error::{Error, Result};
 
 /// Writes the plot. Targets without samples of a kind are left out of that panel.
-pub fn write_svg(path: &Path, results: &RunResults) -> std::io::Result<()> {
-    draw(path, results).map_err(|e| std::io::Error::other(e.to_string()))
+pub fn write_svg(path: &Path, results: &RunResults) -> Result<()> {
+    draw(path, results).map_err(|e| Error::Plot {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })
 }
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
@@ -173,7 +177,7 @@ mod tests {
             sample(Kind::Cold, Some(40.0), 3.0),
             sample(Kind::Warm, None, 1.5),
         ];
-        let results = RunResults::new("local", vec![a, b]);
+        let results = RunResults::new(crate::benchmark::Mode::Local, vec![a, b]);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("plot.svg");
         write_svg(&path, &results).unwrap();

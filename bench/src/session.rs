@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+use crate::error::Result;
 use crate::invocation::{FunctionError, Invocation, Outcome};
 use crate::process::{ExitInfo, FunctionProcess, SpawnConfig};
 use crate::runtime_api::{new_request_id, ApiConfig, ApiInit, RuntimeApi};
@@ -49,10 +50,7 @@ impl LocalFunction {
     /// Starts an API, spawns the bootstrap against it, and waits (up to `init_timeout`) for
     /// the end of its init phase. `Err` only when the process cannot be started at all; a
     /// function that fails its init is returned with [`InitStatus`] saying how.
-    pub async fn start(
-        cfg: &SpawnConfig,
-        init_timeout: Duration,
-    ) -> std::io::Result<LocalFunction> {
+    pub async fn start(cfg: &SpawnConfig, init_timeout: Duration) -> Result<LocalFunction> {
         let api = RuntimeApi::start_with(ApiConfig {
             function_name: cfg.function_name.clone(),
             region: cfg.region.clone(),

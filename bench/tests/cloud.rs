@@ -1,6 +1,9 @@
 //! Cloud mode against a local HTTP server that speaks the Lambda Invoke, configuration and
 //! CloudWatch Logs APIs, reached through the AWS SDK's endpoint override. The server plays back
-//! recorded REPORT lines (malformed ones included) and throttling.
+//! recorded reports in both forms Lambda writes them (text REPORT lines, JSON `platform.report`
+//! records for `LogFormat: JSON`), malformed ones included, and throttling. Its
+//! FilterLogEvents applies the filter pattern's quoted terms (`?` = any of them), as
+//! CloudWatch Logs does.
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
@@ -26,10 +29,21 @@ enum Scripted {
         function_error: Option<&'static str>,
     },
     Throttle,
-    /// No tail; a REPORT line under a different request id goes to the logs (like MiniStack).
+    /// No tail; a REPORT line under a different request id goes to the logs (like MiniStack),
+    /// as a JSON `platform.report` record when `json`.
     LoggedElsewhere {
         duration_ms: f64,
+        json: bool,
     },
+}
+
+/// An answer without `LogResult` (MiniStack's): the report must come from CloudWatch Logs.
+fn no_tail() -> Scripted {
+    Scripted::Ok {
+        tail: None,
+        payload: r#"{"status":"success"}"#,
+        function_error: None,
+    }
 }
 
 fn ok(tail: &str) -> Scripted {
@@ -43,6 +57,38 @@ fn ok(tail: &str) -> Scripted {
 const WARM: &str = "START RequestId: {id} Version: $LATEST\nEND RequestId: {id}\nREPORT RequestId: {id}\tDuration: 1.50 ms\tBilled Duration: 2 ms\tMemory Size: 256 MB\tMax Memory Used: 20 MB\t\n";
 const COLD: &str = "START RequestId: {id} Version: $LATEST\nEND RequestId: {id}\nREPORT RequestId: {id}\tDuration: 3.25 ms\tBilled Duration: 15 ms\tMemory Size: 256 MB\tMax Memory Used: 18 MB\tInit Duration: 11.40 ms\t\n";
 
+// The same, as a function with `LoggingConfig.LogFormat: JSON` writes them (every CDK stage):
+// platform records and the function's own JSON log lines, one per line.
+const JSON_START: &str = r#"{"time":"2026-11-30T10:00:00.101Z","type":"platform.start","record":{"requestId":"{id}","version":"$LATEST"}}"#;
+const JSON_APP: &str = r#"{"timestamp":"2026-11-30T10:00:00.102Z","level":"INFO","message":"credits counted","requestId":"{id}"}"#;
+const JSON_INIT_START: &str = r#"{"time":"2026-11-30T10:00:00.050Z","type":"platform.initStart","record":{"initializationType":"on-demand","phase":"init","runtimeVersion":"provided:al2023.v100","runtimeVersionArn":"arn:aws:lambda:us-east-1::runtime:0123","functionName":"txfn","functionVersion":"$LATEST"}}"#;
+const JSON_INIT_REPORT: &str = r#"{"time":"2026-11-30T10:00:00.100Z","type":"platform.initReport","record":{"initializationType":"on-demand","phase":"init","status":"success","metrics":{"durationMs":12.5}}}"#;
+const JSON_REPORT_COLD: &str = r#"{"time":"2026-11-30T10:00:00.120Z","type":"platform.report","record":{"requestId":"{id}","metrics":{"durationMs":3.25,"billedDurationMs":15,"memorySizeMB":256,"maxMemoryUsedMB":18,"initDurationMs":11.4},"status":"success"}}"#;
+const JSON_REPORT_WARM: &str = r#"{"time":"2026-11-30T10:00:01.000Z","type":"platform.report","record":{"requestId":"{id}","metrics":{"durationMs":1.5,"billedDurationMs":2,"memorySizeMB":256,"maxMemoryUsedMB":20},"status":"success"}}"#;
+const JSON_REPORT_NO_INIT: &str = r#"{"time":"2026-11-30T10:00:00.120Z","type":"platform.report","record":{"requestId":"{id}","metrics":{"durationMs":2.75,"billedDurationMs":16,"memorySizeMB":256,"maxMemoryUsedMB":19},"status":"success"}}"#;
+const JSON_REPORT_ERROR: &str = r#"{"time":"2026-11-30T10:00:02.000Z","type":"platform.report","record":{"requestId":"{id}","metrics":{"durationMs":4.02,"billedDurationMs":5,"memorySizeMB":256,"maxMemoryUsedMB":21},"status":"error","errorType":"Runtime.ExitError"}}"#;
+const JSON_REPORT_TIMEOUT: &str = r#"{"time":"2026-11-30T10:00:05.000Z","type":"platform.report","record":{"requestId":"{id}","metrics":{"durationMs":3000.0,"billedDurationMs":3000,"memorySizeMB":256,"maxMemoryUsedMB":22},"status":"timeout"}}"#;
+const JSON_REPORT_NO_BILLED: &str = r#"{"time":"2026-11-30T10:00:06.000Z","type":"platform.report","record":{"requestId":"{id}","metrics":{"durationMs":1.0,"memorySizeMB":256,"maxMemoryUsedMB":20},"status":"success"}}"#;
+
+/// A JSON-format tail: the given records, one per line.
+fn json_tail(records: &[&str]) -> String {
+    records.iter().map(|r| format!("{r}\n")).collect()
+}
+
+/// CloudWatch Logs' term matching, enough for the patterns cloud mode sends: quoted terms,
+/// all of them required, or any of them when prefixed with `?`.
+fn filter_matches(pattern: &str, message: &str) -> bool {
+    let terms: Vec<&str> = pattern.split('"').skip(1).step_by(2).collect();
+    if terms.is_empty() {
+        return true;
+    }
+    if pattern.trim_start().starts_with('?') {
+        terms.iter().any(|t| message.contains(t))
+    } else {
+        terms.iter().all(|t| message.contains(t))
+    }
+}
+
 #[derive(Default)]
 struct Fake {
     script: Mutex<VecDeque<Scripted>>,
@@ -53,6 +99,7 @@ struct Fake {
     config_polls: Mutex<usize>,
     logs: Mutex<Vec<(i64, String)>>,
     filter_calls: Mutex<usize>,
+    filter_patterns: Mutex<Vec<String>>,
 }
 
 impl Fake {
@@ -107,9 +154,14 @@ async fn handle(
                 vec![("x-amzn-ErrorType", "TooManyRequestsException".into()), ("x-amzn-RequestId", id), ("content-type", "application/json".into())],
                 r#"{"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"#.into(),
             ),
-            Scripted::LoggedElsewhere { duration_ms } => {
+            Scripted::LoggedElsewhere { duration_ms, json } => {
                 let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
-                fake.logs.lock().unwrap().push((now, format!("REPORT RequestId: emulator-{n}\tDuration: {duration_ms} ms\tBilled Duration: 1 ms\tMemory Size: 256 MB\tMax Memory Used: 9 MB\t")));
+                let line = if json {
+                    format!(r#"{{"time":"2026-11-30T10:00:00.000Z","type":"platform.report","record":{{"requestId":"emulator-{n}","metrics":{{"durationMs":{duration_ms},"billedDurationMs":1,"memorySizeMB":256,"maxMemoryUsedMB":9}},"status":"success"}}}}"#)
+                } else {
+                    format!("REPORT RequestId: emulator-{n}\tDuration: {duration_ms} ms\tBilled Duration: 1 ms\tMemory Size: 256 MB\tMax Memory Used: 9 MB\t")
+                };
+                fake.logs.lock().unwrap().push((now, line));
                 reply(200, vec![("x-amzn-RequestId", id)], r#"{"ok":true}"#.into())
             }
             Scripted::Ok { tail, payload, function_error } => {
@@ -154,11 +206,18 @@ async fn handle(
         .unwrap_or_default();
     if path == "/" && target == "Logs_20140328.FilterLogEvents" {
         *fake.filter_calls.lock().unwrap() += 1;
+        let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        let pattern = request["filterPattern"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        fake.filter_patterns.lock().unwrap().push(pattern.clone());
         let events: Vec<serde_json::Value> = fake
             .logs
             .lock()
             .unwrap()
             .iter()
+            .filter(|(_, m)| filter_matches(&pattern, m))
             .enumerate()
             .map(|(i, (ts, m))| serde_json::json!({"logStreamName": "s", "timestamp": ts, "ingestionTime": ts, "eventId": i.to_string(), "message": m}))
             .collect();
@@ -299,6 +358,28 @@ async fn throttling_is_retried_with_backoff_then_succeeds() {
 }
 
 #[tokio::test]
+async fn warm_up_invocations_are_not_measured() {
+    let fake = Arc::new(Fake::default());
+    fake.script
+        .lock()
+        .unwrap()
+        .extend([ok(COLD), ok(WARM), ok(WARM)]);
+    let bench = bench(&fake, |o| {
+        o.warmup = 1;
+        o.warm_runs = 2;
+    })
+    .await;
+    let result = bench.run(&events(), &Silent).await.unwrap();
+    assert_eq!(*fake.invokes.lock().unwrap(), 3);
+    assert_eq!(result.samples.len(), 2);
+    assert!(
+        result.samples.iter().all(|s| s.kind == Kind::Warm),
+        "the cold start went to the warm-up"
+    );
+    assert_eq!(result.samples[0].request_id, "req-0002");
+}
+
+#[tokio::test]
 async fn persistent_throttling_fails_clearly() {
     let fake = Arc::new(Fake::default());
     fake.script
@@ -368,15 +449,7 @@ async fn cold_starts_are_forced_by_an_environment_update() {
 #[tokio::test]
 async fn report_lines_come_from_cloudwatch_logs_when_the_tail_has_none() {
     let fake = Arc::new(Fake::default());
-    let no_tail = Scripted::Ok {
-        tail: None,
-        payload: r#"{"status":"success"}"#,
-        function_error: None,
-    };
-    fake.script
-        .lock()
-        .unwrap()
-        .extend([no_tail.clone(), no_tail]);
+    fake.script.lock().unwrap().extend([no_tail(), no_tail()]);
     fake.logs.lock().unwrap().extend([
         (1, "START RequestId: req-0001 Version: $LATEST\n".to_owned()),
         (1, "REPORT RequestId: req-0001\tDuration: 7.77 ms\tBilled Duration: 8 ms\tMemory Size: 256 MB\tMax Memory Used: 21 MB\t\n".to_owned()),
@@ -400,26 +473,167 @@ async fn report_lines_come_from_cloudwatch_logs_when_the_tail_has_none() {
     assert!(*fake.filter_calls.lock().unwrap() >= 2);
 }
 
-#[tokio::test]
-async fn emulator_request_ids_fall_back_to_matching_by_time() {
-    let fake = Arc::new(Fake::default());
-    // A line from before the run must not be taken.
-    fake.logs.lock().unwrap().push((1, "REPORT RequestId: old\tDuration: 500 ms\tBilled Duration: 500 ms\tMemory Size: 256 MB\tMax Memory Used: 9 MB".into()));
-    fake.script.lock().unwrap().extend([
-        Scripted::LoggedElsewhere { duration_ms: 4.0 },
-        Scripted::LoggedElsewhere { duration_ms: 6.0 },
-        Scripted::LoggedElsewhere { duration_ms: 8.0 },
-    ]);
-    let bench = bench(&fake, |o| {
+/// Three warm invocations whose reports (`(Duration, JSON?)`) land in the logs under the
+/// emulator's own request ids, one at a time: the Durations read back, in order.
+async fn matched_by_time(fake: &Arc<Fake>, logged: [(f64, bool); 3]) -> Vec<Option<f64>> {
+    let script = logged.map(|(duration_ms, json)| Scripted::LoggedElsewhere { duration_ms, json });
+    fake.script.lock().unwrap().extend(script);
+    let bench = bench(fake, |o| {
         o.warm_runs = 3;
         o.logs_timeout = Duration::from_secs(4);
     })
     .await;
     let result = bench.run(&events(), &Silent).await.unwrap();
-    let durations: Vec<_> = result.samples.iter().map(|s| s.duration_ms).collect();
+    result.samples.iter().map(|s| s.duration_ms).collect()
+}
+
+#[tokio::test]
+async fn emulator_request_ids_fall_back_to_matching_by_time() {
+    let fake = Arc::new(Fake::default());
+    // A line from before the run must not be taken.
+    fake.logs.lock().unwrap().push((1, "REPORT RequestId: old\tDuration: 500 ms\tBilled Duration: 500 ms\tMemory Size: 256 MB\tMax Memory Used: 9 MB".into()));
+    let durations = matched_by_time(&fake, [(4.0, false), (6.0, false), (8.0, false)]).await;
     assert_eq!(
         durations,
         [Some(4.0), Some(6.0), Some(8.0)],
         "each line claimed once, in order"
+    );
+}
+
+#[tokio::test]
+async fn json_format_tails_are_read_like_text_ones() {
+    let fake = Arc::new(Fake::default());
+    let crash_payload = r#"{"errorType":"Runtime.ExitError","errorMessage":"RequestId: x Error: Runtime exited with error: signal: aborted"}"#;
+    let timeout_payload = r#"{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: x Error: Task timed out after 3.00 seconds"}"#;
+    let with = |tail: String, payload: &'static str, error: Option<&'static str>| Scripted::Ok {
+        tail: Some(tail),
+        payload,
+        function_error: error,
+    };
+    fake.script.lock().unwrap().extend([
+        // Cold, initDurationMs in the report (and an initReport before it).
+        ok(&json_tail(&[
+            JSON_INIT_START,
+            JSON_INIT_REPORT,
+            JSON_START,
+            JSON_APP,
+            JSON_REPORT_COLD,
+        ])),
+        ok(&json_tail(&[JSON_START, JSON_APP, JSON_REPORT_WARM])),
+        // Cold, the Init Duration only in the platform.initReport record.
+        ok(&json_tail(&[
+            JSON_INIT_REPORT,
+            JSON_START,
+            JSON_REPORT_NO_INIT,
+        ])),
+        with(
+            json_tail(&[JSON_START, JSON_REPORT_ERROR]),
+            crash_payload,
+            Some("Unhandled"),
+        ),
+        with(
+            json_tail(&[JSON_START, JSON_REPORT_TIMEOUT]),
+            timeout_payload,
+            Some("Unhandled"),
+        ),
+        ok(&json_tail(&[JSON_START, JSON_REPORT_NO_BILLED])),
+    ]);
+    let bench = bench(&fake, |o| o.warm_runs = 6).await;
+    let result = bench.run(&events(), &Silent).await.unwrap();
+    let s = &result.samples;
+    assert_eq!(s.len(), 6);
+    assert_eq!(
+        (s[0].kind, s[0].init_ms, s[0].duration_ms, s[0].billed_ms),
+        (Kind::Cold, Some(11.4), Some(3.25), Some(15))
+    );
+    assert_eq!(s[0].max_memory_bytes, Some(18 << 20));
+    assert_eq!(
+        (s[1].kind, s[1].init_ms, s[1].duration_ms, s[1].status),
+        (Kind::Warm, None, Some(1.5), Status::Ok)
+    );
+    assert_eq!(s[1].request_id, "req-0002");
+    assert_eq!(
+        (s[2].kind, s[2].init_ms, s[2].duration_ms),
+        (Kind::Cold, Some(12.5), Some(2.75))
+    );
+    assert_eq!(
+        (s[3].status, s[3].duration_ms, s[3].max_memory_bytes),
+        (Status::Crash, Some(4.02), Some(21 << 20))
+    );
+    assert!(!s[3].log_tail.is_empty(), "a crash keeps the tail");
+    assert_eq!(
+        (s[4].status, s[4].duration_ms),
+        (Status::Timeout, Some(3000.0))
+    );
+    assert_eq!(s[5].duration_ms, None);
+    assert!(
+        s[5].detail
+            .as_deref()
+            .unwrap()
+            .contains("malformed REPORT line: platform.report record has no billedDurationMs"),
+        "{:?}",
+        s[5].detail
+    );
+    assert_eq!(result.summaries.init_ms.unwrap().count, 2);
+    assert_eq!(result.summaries.warm_duration_ms.unwrap().count, 1);
+    assert_eq!(
+        *fake.filter_calls.lock().unwrap(),
+        0,
+        "no CloudWatch lookups"
+    );
+}
+
+#[tokio::test]
+async fn json_records_come_from_cloudwatch_logs_by_request_id() {
+    let fake = Arc::new(Fake::default());
+    fake.script.lock().unwrap().extend([no_tail(), no_tail()]);
+    let id = |record: &str, id: &str| record.replace("{id}", id);
+    fake.logs.lock().unwrap().extend([
+        (1, JSON_INIT_REPORT.to_owned()),
+        (1, id(JSON_START, "req-0001")),
+        (1, id(JSON_APP, "req-0001")),
+        (1, id(JSON_REPORT_COLD, "req-0001")),
+        (1, id(JSON_REPORT_WARM, "someone-else")),
+        (1, id(JSON_START, "req-0002")),
+        (1, id(JSON_REPORT_TIMEOUT, "req-0002")),
+    ]);
+    let bench = bench(&fake, |o| o.warm_runs = 2).await;
+    let result = bench.run(&events(), &Silent).await.unwrap();
+    let s = &result.samples;
+    assert_eq!(
+        (s[0].kind, s[0].init_ms, s[0].duration_ms, s[0].billed_ms),
+        (Kind::Cold, Some(11.4), Some(3.25), Some(15))
+    );
+    assert_eq!(
+        (s[1].status, s[1].duration_ms),
+        (Status::Timeout, Some(3000.0))
+    );
+    let patterns = fake.filter_patterns.lock().unwrap().clone();
+    assert_eq!(patterns, [r#""req-0001""#, r#""req-0002""#]);
+}
+
+#[tokio::test]
+async fn json_records_are_matched_by_time_through_the_widened_filter_pattern() {
+    let fake = Arc::new(Fake::default());
+    let durations = matched_by_time(&fake, [(4.0, true), (6.0, false), (8.0, true)]).await;
+    assert_eq!(durations, [Some(4.0), Some(6.0), Some(8.0)]);
+    let patterns = fake.filter_patterns.lock().unwrap().clone();
+    assert!(
+        patterns.contains(&r#"?"REPORT RequestId" ?"platform.report""#.to_owned()),
+        "{patterns:?}"
+    );
+}
+
+#[test]
+fn the_fake_filters_like_cloudwatch_logs() {
+    let json = JSON_REPORT_WARM.replace("{id}", "abc");
+    let text = "REPORT RequestId: abc\tDuration: 1 ms";
+    let any = r#"?"REPORT RequestId" ?"platform.report""#;
+    assert!(filter_matches(any, &json) && filter_matches(any, text));
+    assert!(!filter_matches(any, &JSON_START.replace("{id}", "abc")));
+    assert!(filter_matches(r#""abc""#, &json));
+    assert!(
+        !filter_matches(r#""REPORT RequestId""#, &json),
+        "the old pattern missed JSON"
     );
 }

@@ -11,22 +11,28 @@ use std::hint::black_box;
 use std::time::UNIX_EPOCH;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use lambda_bench::payload::{write_payload, PayloadSpec};
 use serde::Deserialize;
 use sha2::Digest;
 use transactions_lambda::document::Parser;
 use transactions_lambda::signature::Signer;
 use transactions_lambda::{Outcome, Processor};
 
+// The batch generator of `examples/gen_batch` (reproducible: the same seed, the same bytes).
+#[path = "../examples/gen_batch/batch.rs"]
+#[allow(dead_code)] // the bench uses the generator only
+mod batch;
+
+use batch::{write_batch, BatchSpec};
+
 const SIZES: [usize; 3] = [3, 1_000, 100_000];
 
 fn payload(transactions: usize) -> Vec<u8> {
     let mut out = Vec::new();
-    let spec = PayloadSpec {
+    let spec = BatchSpec {
         transactions,
-        ..PayloadSpec::default()
+        ..BatchSpec::default()
     };
-    write_payload(&spec, &mut out).expect("generate payload");
+    write_batch(&spec, &mut out).expect("generate payload");
     out
 }
 

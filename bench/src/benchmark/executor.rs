@@ -7,6 +7,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::result::{Kind, Sample, Status};
+use crate::error::Result;
 use crate::invocation::{Invocation, Outcome};
 use crate::process::{LogLine, SpawnConfig, Wrapper};
 use crate::session::{InitReport, InitStatus, LocalFunction};
@@ -82,7 +83,7 @@ pub async fn cold_run(
     target: &Target,
     opts: &LocalOptions,
     event: &Event,
-) -> std::io::Result<(Sample, Option<Bytes>)> {
+) -> Result<(Sample, Option<Bytes>)> {
     let cfg = spawn_config(target, opts);
     let mut f = LocalFunction::start(&cfg, opts.init_timeout).await?;
     let init = f.init().clone();
@@ -114,11 +115,7 @@ pub struct WarmSession {
 
 impl WarmSession {
     /// Starts the process and runs the untimed warm-up invocations with `first`.
-    pub async fn start(
-        target: &Target,
-        opts: &LocalOptions,
-        first: &Event,
-    ) -> std::io::Result<WarmSession> {
+    pub async fn start(target: &Target, opts: &LocalOptions, first: &Event) -> Result<WarmSession> {
         let mut session = WarmSession {
             target: target.clone(),
             opts: opts.clone(),
@@ -132,7 +129,7 @@ impl WarmSession {
         Ok(session)
     }
 
-    async fn spawn(&mut self, warmup_event: &Event) -> std::io::Result<()> {
+    async fn spawn(&mut self, warmup_event: &Event) -> Result<()> {
         let cfg = spawn_config(&self.target, &self.opts);
         let mut f = LocalFunction::start(&cfg, self.opts.init_timeout).await?;
         self.argv = f.process().argv().to_vec();
@@ -168,10 +165,7 @@ impl WarmSession {
     }
 
     /// One timed warm invocation. `None` once the session has given up.
-    pub async fn invoke(
-        &mut self,
-        event: &Event,
-    ) -> std::io::Result<Option<(Sample, Option<Bytes>)>> {
+    pub async fn invoke(&mut self, event: &Event) -> Result<Option<(Sample, Option<Bytes>)>> {
         if self.aborted.is_some() {
             return Ok(None);
         }

@@ -1,10 +1,10 @@
-//! What a run produced: one [`Sample`] per invocation, grouped per target, with summaries.
-//! This is also the JSON export's schema (see docs/bench.md).
+//! What a target's runs produced: one [`Sample`] per invocation, grouped per target, with
+//! summaries. Part of the JSON export's schema (see docs/bench.md); the whole document is
+//! [`super::RunResults`].
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{bytes_to_mb, ReportLine};
-use crate::stats::{Ratio, Summary};
+use crate::stats::Summary;
 
 /// Cold: the first invocation of a fresh process (its init is measured). Warm: an invocation
 /// of a process that has already served one.
@@ -62,29 +62,6 @@ pub struct Sample {
     /// The function's last log lines, kept for failures.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub log_tail: Vec<String>,
-}
-
-impl Sample {
-    /// The REPORT line Lambda would print for this sample (none for a failed init).
-    pub fn report_line(&self, memory_size_mb: u64) -> Option<ReportLine> {
-        let duration = self.duration_ms?;
-        let mut line = ReportLine::local(
-            &self.request_id,
-            duration,
-            self.init_ms,
-            memory_size_mb,
-            self.max_memory_bytes,
-        );
-        if let Some(billed) = self.billed_ms {
-            line.billed_duration_ms = billed;
-        }
-        line.status = match self.status {
-            Status::Timeout => Some("timeout".into()),
-            Status::Crash => Some("error".into()),
-            _ => None,
-        };
-        Some(line)
-    }
 }
 
 /// The first answer seen for each event, to show what the function said.
@@ -185,66 +162,7 @@ impl TargetResult {
     }
 }
 
-/// How much faster the fastest target is than each other one, for one figure.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Comparison {
-    /// Which figure: `warm_duration_ms`, `cold_start_ms`, `init_ms`, `warm_memory_mb`.
-    pub figure: String,
-    /// The target with the lowest mean.
-    pub fastest: String,
-    /// `other / fastest` for each other target.
-    pub ratios: Vec<(String, Ratio)>,
-}
-
-/// Host facts that matter for reading the numbers.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Host {
-    pub arch: String,
-    pub os: String,
-    pub cpus: usize,
-}
-
-impl Host {
-    pub fn current() -> Host {
-        Host {
-            arch: std::env::consts::ARCH.to_owned(),
-            os: std::env::consts::OS.to_owned(),
-            cpus: std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1),
-        }
-    }
-}
-
-/// A whole run: the JSON document `--json` writes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RunResults {
-    pub tool: String,
-    pub version: String,
-    /// `local` or `cloud`.
-    pub mode: String,
-    pub host: Host,
-    pub targets: Vec<TargetResult>,
-    pub comparisons: Vec<Comparison>,
-}
-
-impl RunResults {
-    pub fn new(mode: &str, targets: Vec<TargetResult>) -> RunResults {
-        let comparisons = crate::benchmark::relative_speed::compare_all(&targets);
-        RunResults {
-            tool: env!("CARGO_PKG_NAME").to_owned(),
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-            mode: mode.to_owned(),
-            host: Host::current(),
-            targets,
-            comparisons,
-        }
-    }
-
-    /// True when every sample was answered and no target stopped early.
-    pub fn clean(&self) -> bool {
-        self.targets
-            .iter()
-            .all(|t| t.aborted.is_empty() && t.failures().next().is_none())
-    }
+/// Bytes to Lambda's "MB" (MiB), rounded up as Lambda does.
+pub fn bytes_to_mb(bytes: u64) -> u64 {
+    bytes.div_ceil(1024 * 1024)
 }

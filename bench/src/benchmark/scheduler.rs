@@ -6,6 +6,7 @@ use bytes::Bytes;
 
 use super::executor::{cold_run, spawn_config, Event, LocalOptions, Target, WarmSession};
 use super::result::{Sample, Status, TargetResult};
+use crate::error::Result;
 
 /// Receives progress; the CLI draws a bar and prints REPORT lines with it.
 pub trait Progress {
@@ -32,7 +33,7 @@ pub async fn run_local(
     events: &[Event],
     opts: &LocalOptions,
     progress: &dyn Progress,
-) -> std::io::Result<Vec<TargetResult>> {
+) -> Result<Vec<TargetResult>> {
     assert!(!events.is_empty(), "at least one event");
     let mut results: Vec<TargetResult> = targets
         .iter()

@@ -86,15 +86,15 @@ impl CloudBench {
 }
 
 /// Lambda reports crashes and timeouts as function errors; tell them apart from handled ones
-/// by the error type (`Runtime.ExitError`, `Sandbox.Timedout`) or the REPORT `Status`.
+/// by the error type (`Runtime.ExitError`, `Sandbox.Timedout`; from the payload, else the
+/// report's `errorType`) or the report's status.
 fn classify(
     function_error: Option<&str>,
     payload: &[u8],
     report: Option<&Result<ReportLine, ParseError>>,
 ) -> (Status, Option<String>) {
-    let report_status = report
-        .and_then(|r| r.as_ref().ok())
-        .and_then(|r| r.status.clone());
+    let report = report.and_then(|r| r.as_ref().ok());
+    let report_status = report.and_then(|r| r.status.clone());
     if report_status.as_deref() == Some("timeout") {
         return (Status::Timeout, Some("REPORT Status: timeout".into()));
     }
@@ -105,6 +105,7 @@ fn classify(
     let error_type = doc
         .get("errorType")
         .and_then(|v| v.as_str())
+        .or_else(|| report.and_then(|r| r.error_type.as_deref()))
         .unwrap_or(kind)
         .to_owned();
     let message = doc

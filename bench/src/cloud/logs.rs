@@ -1,6 +1,11 @@
 //! The REPORT line of an invocation from CloudWatch Logs, for when `LogType=Tail` brings none.
 //! Polled with growing pauses until found or [`super::CloudOptions::logs_timeout`].
 //!
+//! Both forms are read (see [`crate::report`]): text `REPORT RequestId: …` lines and JSON
+//! `platform.report` records (functions with `LoggingConfig.LogFormat: JSON`). The filter
+//! patterns match either: the request id as a quoted term (it appears in both forms), and for
+//! the match by time [`ANY_REPORT_PATTERN`].
+//!
 //! On AWS, Invoke's `x-amzn-RequestId` is the invocation's request id, so the line is found by
 //! id. Some emulators (MiniStack) answer Invoke with a request id of their own; when nothing
 //! matches by id for a few seconds and invocations run one at a time, the line is matched by
@@ -12,12 +17,14 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::{CloudBench, CloudError};
-use crate::report::{ParseError, ReportLine};
+use crate::report::{record_kind, request_id_of, ParseError, RecordKind, ReportLine};
 
 /// Pages read per poll (a page holds up to 10 000 events).
 const MAX_PAGES: usize = 5;
 /// How long to look by request id before matching by time.
 const ID_GRACE: Duration = Duration::from_secs(3);
+/// CloudWatch Logs filter pattern for any report, text or JSON: `?` terms match either.
+pub const ANY_REPORT_PATTERN: &str = r#"?"REPORT RequestId" ?"platform.report""#;
 
 /// Where a REPORT line was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,13 +60,9 @@ impl Claims {
     }
 }
 
-/// The request id a REPORT line names, or the whole line when it names none.
+/// The request id a report names, or the whole line when it names none.
 fn claim_key(line: &str) -> String {
-    line.split_whitespace()
-        .skip_while(|t| *t != "RequestId:")
-        .nth(1)
-        .unwrap_or(line)
-        .to_owned()
+    request_id_of(line).unwrap_or_else(|| line.to_owned())
 }
 
 fn epoch_ms(t: SystemTime) -> i64 {
@@ -76,7 +79,6 @@ impl CloudBench {
         since: SystemTime,
     ) -> Result<Option<(Result<ReportLine, ParseError>, ReportSource)>, CloudError> {
         let sent_ms = epoch_ms(since);
-        let needle = format!("REPORT RequestId: {request_id}");
         let by_time_allowed = self.options.concurrency == 1;
         let started = Instant::now();
         let mut delay = Duration::from_millis(200);
@@ -88,7 +90,7 @@ impl CloudBench {
                     .await?;
                 if let Some((_, line)) = lines
                     .iter()
-                    .find(|(_, l)| l.trim_start().starts_with(&needle))
+                    .find(|(_, l)| request_id_of(l).as_deref() == Some(request_id))
                 {
                     self.claims.claim(&claim_key(line));
                     return Ok(Some((ReportLine::parse(line), ReportSource::Logs)));
@@ -98,7 +100,7 @@ impl CloudBench {
                 && (ids_differ || started.elapsed() >= ID_GRACE.min(self.options.logs_timeout / 2))
             {
                 let mut lines = self
-                    .report_lines(log_group, "\"REPORT RequestId\"", sent_ms)
+                    .report_lines(log_group, ANY_REPORT_PATTERN, sent_ms)
                     .await?;
                 lines.sort_by_key(|(ts, _)| *ts);
                 let unclaimed = lines.iter().find(|(ts, line)| {
@@ -118,8 +120,8 @@ impl CloudBench {
         }
     }
 
-    /// REPORT lines (with their timestamps) matching `pattern` since `start_ms`. Filtered
-    /// client-side as well: not every emulator applies filter patterns.
+    /// Reports, text or JSON (with their timestamps), matching `pattern` since `start_ms`.
+    /// Filtered client-side as well: not every emulator applies filter patterns.
     async fn report_lines(
         &self,
         log_group: &str,
@@ -146,7 +148,7 @@ impl CloudBench {
                 let lines = event.message().unwrap_or_default().lines();
                 found.extend(
                     lines
-                        .filter(|l| l.trim_start().starts_with("REPORT "))
+                        .filter(|l| record_kind(l) == RecordKind::Report)
                         .map(|l| (ts, l.trim().to_owned())),
                 );
             }
@@ -167,6 +169,8 @@ mod tests {
     fn claim_keys() {
         assert_eq!(claim_key("REPORT RequestId: abc\tDuration: 1 ms"), "abc");
         assert_eq!(claim_key("REPORT Duration: 1 ms"), "REPORT Duration: 1 ms");
+        let json = r#"{"time":"t","type":"platform.report","record":{"requestId":"def","metrics":{"durationMs":1.0}}}"#;
+        assert_eq!(claim_key(json), "def");
         let claims = Claims::default();
         assert!(claims.claim("abc"));
         assert!(!claims.claim("abc"));

@@ -37,6 +37,9 @@ pub struct CloudOptions {
     /// Endpoint override (emulators); `AWS_ENDPOINT_URL` is honoured by the SDK as well.
     pub endpoint_url: Option<String>,
     pub cold_runs: usize,
+    /// Invocations before the warm ones, one at a time, not measured (their reports are not
+    /// looked up either).
+    pub warmup: usize,
     pub warm_runs: usize,
     pub concurrency: usize,
     pub max_attempts: u32,
@@ -54,6 +57,7 @@ impl CloudOptions {
             profile: None,
             endpoint_url: None,
             cold_runs: 0,
+            warmup: 0,
             warm_runs: 20,
             concurrency: 1,
             max_attempts: 5,
@@ -170,7 +174,8 @@ impl CloudBench {
         }
     }
 
-    /// Forced cold starts, then warm invocations with bounded concurrency, cycling `events`.
+    /// Forced cold starts, warm-up invocations, then warm invocations with bounded
+    /// concurrency, cycling `events`.
     /// Samples are classified by their REPORT line: one with an Init Duration is cold, even
     /// when it was meant to be warm (concurrency makes Lambda add environments).
     pub async fn run(
@@ -201,6 +206,7 @@ impl CloudBench {
             invocation.record(&mut result, Kind::Cold, progress);
         }
 
+        self.warm_up(events).await?;
         progress.phase("warm", self.options.warm_runs as u64);
         let concurrency = self.options.concurrency.max(1);
         let mut in_flight = tokio::task::JoinSet::new();
@@ -228,6 +234,24 @@ impl CloudBench {
         progress.finish();
         result.summarize();
         Ok(result)
+    }
+
+    /// [`CloudOptions::warmup`] invocations, cycling `events`; only an AWS error counts.
+    async fn warm_up(&self, events: &[Event]) -> Result<(), CloudError> {
+        for round in 0..self.options.warmup {
+            let event = &events[round % events.len()];
+            self.lambda
+                .invoke()
+                .function_name(&self.options.function)
+                .set_qualifier(self.options.qualifier.clone())
+                .payload(aws_sdk_lambda::primitives::Blob::new(
+                    event.payload.to_vec(),
+                ))
+                .send()
+                .await
+                .map_err(|e| CloudError::from_sdk("Invoke", self.options.max_attempts, e))?;
+        }
+        Ok(())
     }
 
     fn clone_handles(&self) -> CloudBench {

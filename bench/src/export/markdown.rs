@@ -2,12 +2,13 @@ use std::fmt::Write;
 
 use super::{rows, Exporter};
 use crate::benchmark::RunResults;
+use crate::error::Result;
 
 /// A Markdown table per target (for READMEs and PR comments) plus the comparisons.
 pub struct MarkdownExporter;
 
 impl Exporter for MarkdownExporter {
-    fn serialize(&self, results: &RunResults) -> std::io::Result<Vec<u8>> {
+    fn serialize(&self, results: &RunResults) -> Result<Vec<u8>> {
         let mut out = String::new();
         for t in &results.targets {
             let _ = writeln!(

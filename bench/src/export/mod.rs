@@ -1,4 +1,5 @@
-//! Writing results: the terminal table, Markdown and JSON, one file per format behind one trait.
+//! Writing results: the terminal table, Markdown and JSON, one file per format, each behind
+//! the one [`Exporter`] trait.
 
 mod json;
 mod markdown;
@@ -6,19 +7,19 @@ mod table;
 
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
-pub use table::{format_ms, render_comparisons, render_target};
+pub use table::{format_ms, render_comparisons, render_target, TableExporter};
 
-use crate::benchmark::RunResults;
+use crate::benchmark::{RunResults, Summaries};
+use crate::error::Result;
+use crate::stats::Summary;
 
 /// Turns a run into bytes of one format.
 pub trait Exporter {
-    fn serialize(&self, results: &RunResults) -> std::io::Result<Vec<u8>>;
+    fn serialize(&self, results: &RunResults) -> Result<Vec<u8>>;
 }
 
 /// Rows of the summary table: label, figure, unit.
-pub(crate) fn rows(
-    s: &crate::benchmark::Summaries,
-) -> [(&'static str, Option<crate::stats::Summary>, Unit); 6] {
+pub(crate) fn rows(s: &Summaries) -> [(&'static str, Option<Summary>, Unit); 6] {
     [
         ("Init Duration", s.init_ms, Unit::Ms),
         ("Duration (cold)", s.cold_duration_ms, Unit::Ms),

@@ -1,9 +1,43 @@
-//! The terminal summary: one block per target, then the comparisons.
+//! The terminal summary: the first answer to each event, one block per target, then the
+//! comparisons.
 
 use std::fmt::Write;
 
-use super::rows;
-use crate::benchmark::{Comparison, Status, TargetResult};
+use super::{rows, Exporter};
+use crate::benchmark::{Comparison, Figure, RunResults, Status, TargetResult};
+use crate::error::Result;
+
+/// What the terminal shows after a run.
+pub struct TableExporter {
+    /// Print the first answer to each event before the tables.
+    pub answers: bool,
+}
+
+impl Exporter for TableExporter {
+    fn serialize(&self, results: &RunResults) -> Result<Vec<u8>> {
+        let mut out = String::new();
+        let answered = results.targets.iter().filter(|t| !t.answers.is_empty());
+        for t in answered.filter(|_| self.answers) {
+            let _ = writeln!(out, "Answers of {}:", t.name);
+            for a in &t.answers {
+                let _ = writeln!(
+                    out,
+                    "  {:<24} {:<15} {}",
+                    a.event,
+                    format!("{:?}", a.status),
+                    a.text
+                );
+            }
+            out.push('\n');
+        }
+        for t in &results.targets {
+            out.push_str(&render_target(t));
+            out.push('\n');
+        }
+        out.push_str(&render_comparisons(&results.comparisons));
+        Ok(out.into_bytes())
+    }
+}
 
 /// Milliseconds with a precision that suits the magnitude (0.052 ms, 12.3 ms, 1234 ms).
 pub fn format_ms(value: f64) -> String {
@@ -107,12 +141,11 @@ fn has_outliers(s: &crate::stats::Summary) -> bool {
 pub fn render_comparisons(comparisons: &[Comparison]) -> String {
     let mut out = String::new();
     for c in comparisons {
-        let (what, verb) = match c.figure.as_str() {
-            "warm_duration_ms" => ("Duration (warm)", "faster"),
-            "cold_start_ms" => ("Init + Duration (cold)", "faster"),
-            "init_ms" => ("Init Duration", "faster"),
-            "warm_memory_mb" => ("Max Memory Used (warm)", "smaller"),
-            other => (other, "better"),
+        let (what, verb) = match c.figure {
+            Figure::WarmDurationMs => ("Duration (warm)", "faster"),
+            Figure::ColdStartMs => ("Init + Duration (cold)", "faster"),
+            Figure::InitMs => ("Init Duration", "faster"),
+            Figure::WarmMemoryMb => ("Max Memory Used (warm)", "smaller"),
         };
         let _ = writeln!(out, "{what}: {} was", c.fastest);
         for (name, r) in &c.ratios {

@@ -1,6 +1,7 @@
 use indicatif::{ProgressBar, ProgressStyle};
 
 use lambda_bench::benchmark::{Progress, Sample, TargetResult};
+use lambda_bench::report::ReportLine;
 
 /// An indicatif bar on stderr (hidden when stderr is not a terminal); with `verbose`, a REPORT
 /// line per sample is printed to stdout above it.
@@ -34,7 +35,7 @@ impl Progress for BarProgress {
         self.bar.inc(1);
         self.bar.set_message(target.name.clone());
         if self.verbose {
-            let line = match sample.report_line(target.memory_size_mb) {
+            let line = match ReportLine::of_sample(sample, target.memory_size_mb) {
                 Some(report) => format!(
                     "{}  [{} {} {}]",
                     report,

@@ -25,6 +25,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::error::{Error, Result};
+
 pub use env::lambda_environment;
 pub use logs::{LogLine, Stream, MAX_LINE_BYTES, TAIL_LINES};
 pub use rss::vm_hwm_bytes;
@@ -81,7 +83,7 @@ impl Default for SpawnConfig {
 }
 
 /// The command line [`FunctionProcess::spawn`] would run for `cfg` (wrapper first, if any).
-pub fn wrapper_argv(cfg: &SpawnConfig) -> std::io::Result<Vec<String>> {
+pub fn wrapper_argv(cfg: &SpawnConfig) -> Result<Vec<String>> {
     let binary = std::path::absolute(&cfg.binary)?;
     let mut argv = wrapper::resolve(&cfg.wrapper, &binary)?;
     argv.push(binary.display().to_string());
@@ -142,12 +144,11 @@ pub struct FunctionProcess {
 impl FunctionProcess {
     /// Spawns `cfg.binary` pointed at the Runtime API at `api`. Must be called within a tokio
     /// runtime (log capture runs as tasks on it).
-    pub fn spawn(cfg: &SpawnConfig, api: SocketAddr) -> std::io::Result<FunctionProcess> {
+    pub fn spawn(cfg: &SpawnConfig, api: SocketAddr) -> Result<FunctionProcess> {
         let binary = std::path::absolute(&cfg.binary)?;
-        let meta = std::fs::metadata(&binary)
-            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", binary.display())))?;
+        let meta = std::fs::metadata(&binary).map_err(Error::file(&binary))?;
         if !meta.is_file() {
-            return Err(std::io::Error::other(format!(
+            return Err(Error::Bootstrap(format!(
                 "{} is not a file",
                 binary.display()
             )));
@@ -188,8 +189,9 @@ impl FunctionProcess {
             });
         }
         let spawned_at = Instant::now();
-        let mut child = command.spawn().map_err(|e| {
-            std::io::Error::new(e.kind(), format!("cannot start {}: {e}", argv.join(" ")))
+        let mut child = command.spawn().map_err(|source| Error::Start {
+            command: argv.join(" "),
+            source,
         })?;
         let pid = child.id();
 
@@ -208,7 +210,7 @@ impl FunctionProcess {
                 }
                 Err(e) => {
                     kill_group(pid);
-                    return Err(e);
+                    return Err(e.into());
                 }
             }
         }

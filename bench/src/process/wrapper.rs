@@ -5,6 +5,8 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::error::{Error, Result};
+
 /// How to run the bootstrap.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Wrapper {
@@ -60,7 +62,7 @@ pub fn elf_machine(path: &Path) -> std::io::Result<Option<ElfMachine>> {
 }
 
 /// The argv prefix that runs `binary` (empty: run it directly), resolved against `PATH`.
-pub fn resolve(wrapper: &Wrapper, binary: &Path) -> std::io::Result<Vec<String>> {
+pub fn resolve(wrapper: &Wrapper, binary: &Path) -> Result<Vec<String>> {
     match wrapper {
         Wrapper::None => Ok(Vec::new()),
         Wrapper::Command(argv) => Ok(argv.clone()),
@@ -77,21 +79,18 @@ pub fn resolve(wrapper: &Wrapper, binary: &Path) -> std::io::Result<Vec<String>>
                     ("qemu-x86_64-static", "/usr/x86_64-linux-gnu")
                 }
                 (m, _) => {
-                    return Err(std::io::Error::other(format!(
+                    return Err(Error::Bootstrap(format!(
                         "{} is an ELF for {m:?}, which this {host:?} host cannot run",
                         binary.display()
                     )))
                 }
             };
             let Some(program) = find_in_path(emulator) else {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    format!(
-                        "{} is built for {machine:?} but this host is {host:?}, and {emulator} is \
-                         not on PATH (Debian: apt-get install qemu-user-static)",
-                        binary.display()
-                    ),
-                ));
+                return Err(Error::Bootstrap(format!(
+                    "{} is built for {machine:?} but this host is {host:?}, and {emulator} is \
+                     not on PATH (Debian: apt-get install qemu-user-static)",
+                    binary.display()
+                )));
             };
             let mut argv = vec![program.display().to_string()];
             // Dynamically linked binaries need the foreign libc; static ones ignore -L.

@@ -1,5 +1,6 @@
-//! Deterministic N-transaction payloads for the transactions function, so large-input runs are
-//! reproducible: the same seed always yields the same bytes.
+//! Deterministic N-transaction batches for the transactions function, so large-input runs are
+//! reproducible: the same seed always yields the same bytes. Used by the `gen_batch` example
+//! and by `benches/process.rs`.
 
 use std::io::Write;
 
@@ -7,8 +8,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// What to generate.
-#[derive(Debug, Clone)]
-pub struct PayloadSpec {
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchSpec {
     pub transactions: usize,
     pub seed: u64,
     /// Share of CREDIT transactions, 0.0..=1.0.
@@ -17,9 +18,9 @@ pub struct PayloadSpec {
     pub max_cents: u64,
 }
 
-impl Default for PayloadSpec {
+impl Default for BatchSpec {
     fn default() -> Self {
-        PayloadSpec {
+        BatchSpec {
             transactions: 1000,
             seed: 1,
             credit_ratio: 0.5,
@@ -28,7 +29,7 @@ impl Default for PayloadSpec {
     }
 }
 
-/// What the function should answer for the generated payload (exact: sums of cents).
+/// What the function should answer for the generated batch (exact: sums of cents).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expected {
     pub request_id: String,
@@ -39,7 +40,7 @@ pub struct Expected {
 
 /// Writes `{"requestId":..,"transactions":[{"id":"tx-1","amount":150.5,"type":"CREDIT"},..]}`.
 /// Amounts have at most two decimals and are written in their shortest form (150.5, 500).
-pub fn write_payload(spec: &PayloadSpec, out: &mut impl Write) -> std::io::Result<Expected> {
+pub fn write_batch(spec: &BatchSpec, out: &mut impl Write) -> std::io::Result<Expected> {
     // ChaCha8 is specified and portable: the stream for a seed never changes between versions.
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     let request_id = format!("req-gen-{}-{}", spec.seed, spec.transactions);
@@ -84,23 +85,23 @@ pub fn format_cents(cents: u128) -> String {
 mod tests {
     use super::*;
 
-    fn generate(spec: &PayloadSpec) -> (Vec<u8>, Expected) {
+    fn generate(spec: &BatchSpec) -> (Vec<u8>, Expected) {
         let mut out = Vec::new();
-        let expected = write_payload(spec, &mut out).unwrap();
+        let expected = write_batch(spec, &mut out).unwrap();
         (out, expected)
     }
 
     #[test]
     fn deterministic_and_valid_json() {
-        let spec = PayloadSpec {
+        let spec = BatchSpec {
             transactions: 500,
             seed: 42,
-            ..PayloadSpec::default()
+            ..BatchSpec::default()
         };
         let (a, expected) = generate(&spec);
         let (b, _) = generate(&spec);
         assert_eq!(a, b);
-        let (c, _) = generate(&PayloadSpec {
+        let (c, _) = generate(&BatchSpec {
             seed: 43,
             ..spec.clone()
         });
@@ -116,6 +117,39 @@ mod tests {
             .map(|t| (t["amount"].as_f64().unwrap() * 100.0).round() as u128)
             .sum();
         assert_eq!(total, expected.total_credit_cents);
+    }
+
+    /// The bytes `lambda-bench gen` wrote before the generator moved here (sha256 of its
+    /// output for `-n 1000`, and the expectations it printed for two other invocations).
+    #[test]
+    fn same_bytes_as_lambda_bench_gen_wrote() {
+        let (bytes, _) = generate(&BatchSpec::default());
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(&bytes);
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "3984a37e432cb3c2ff6b1863b36ea05dd357cbdbc558ea312ae77703360cc7a0"
+        );
+        let (_, e) = generate(&BatchSpec {
+            transactions: 100_000,
+            seed: 7,
+            ..BatchSpec::default()
+        });
+        assert_eq!(
+            (e.request_id.as_str(), e.credit_count),
+            ("req-gen-7-100000", 49935)
+        );
+        assert_eq!(format_cents(e.total_credit_cents), "249426789.2");
+        let (_, e) = generate(&BatchSpec {
+            transactions: 5000,
+            seed: 3,
+            credit_ratio: 0.3,
+            max_cents: 25050,
+        });
+        assert_eq!(
+            (e.credit_count, format_cents(e.total_credit_cents)),
+            (1457, "182174.69".into())
+        );
     }
 
     #[test]

@@ -1,0 +1,259 @@
+//! Interpreting the command line: from clap's values to the library's options, with every
+//! check that clap cannot make (files exist, `KEY=VALUE`, positive durations) and a usage
+//! error that names the flag.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use lambda_bench::benchmark::{Event, LocalOptions, Target};
+use lambda_bench::error::{Error, Result};
+use lambda_bench::Wrapper;
+
+use crate::cli::RunArgs;
+
+/// `run`/`compare` arguments as local-run options.
+pub fn local_options(args: &RunArgs) -> Result<LocalOptions> {
+    Ok(LocalOptions {
+        cold_runs: args.cold,
+        warm_runs: args.runs,
+        warmup: args.warmup,
+        timeout: seconds(args.timeout, "--timeout")?,
+        init_timeout: seconds(args.init_timeout, "--init-timeout")?,
+        memory_mb: args.memory,
+        wrapper: parse_wrapper(&args.wrapper),
+        env: parse_env(&args.env)?,
+        echo_logs: args.show_logs,
+        ..LocalOptions::default()
+    })
+}
+
+#[cfg(feature = "cloud")]
+pub fn cloud_options(args: &crate::cli::CloudArgs) -> Result<lambda_bench::cloud::CloudOptions> {
+    Ok(lambda_bench::cloud::CloudOptions {
+        function: args.function.clone(),
+        qualifier: args.qualifier.clone(),
+        region: args.region.clone(),
+        profile: args.profile.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        cold_runs: args.cold,
+        warmup: args.warmup,
+        warm_runs: args.runs,
+        concurrency: args.concurrency.max(1),
+        max_attempts: args.max_attempts.max(1),
+        initial_backoff: Duration::from_millis(args.initial_backoff_ms),
+        logs_timeout: seconds(args.logs_timeout, "--logs-timeout")?,
+        update_timeout: seconds(args.update_timeout, "--update-timeout")?,
+    })
+}
+
+/// A positive number of seconds.
+pub fn seconds(value: f64, flag: &str) -> Result<Duration> {
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| Error::usage(format!("{flag} must be a positive number of seconds")))
+}
+
+/// `label=path` or `path`; the same label twice gets `#1`, `#2`. Every path must be a file.
+pub fn parse_targets(specs: &[String]) -> Result<Vec<Target>> {
+    let mut targets: Vec<Target> = specs
+        .iter()
+        .map(|spec| match spec.split_once('=') {
+            Some((label, path)) if !label.is_empty() && !label.contains('/') => Target {
+                name: label.to_owned(),
+                binary: PathBuf::from(path),
+            },
+            _ => {
+                let binary = PathBuf::from(spec);
+                let name = binary.file_name().map(|n| n.to_string_lossy().into_owned());
+                Target {
+                    name: name.unwrap_or_else(|| spec.clone()),
+                    binary,
+                }
+            }
+        })
+        .collect();
+    for t in &targets {
+        if !t.binary.is_file() {
+            return Err(Error::usage(format!(
+                "{}: no such file (build it first?)",
+                t.binary.display()
+            )));
+        }
+    }
+    let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
+    for (i, t) in targets.iter_mut().enumerate() {
+        if names.iter().filter(|n| **n == t.name).count() > 1 {
+            let nth = names[..=i].iter().filter(|n| **n == t.name).count();
+            t.name = format!("{} #{nth}", t.name);
+        }
+    }
+    Ok(targets)
+}
+
+/// Files as given; directories expand to their `*.json` files, sorted. An event is named
+/// after its file stem.
+pub fn load_events(paths: &[PathBuf]) -> Result<Vec<Event>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(Error::file(path))?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(Error::usage(format!("{}: no .json files", path.display())));
+            }
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.into_iter().map(|path| load_event(&path)).collect()
+}
+
+fn load_event(path: &Path) -> Result<Event> {
+    let payload = std::fs::read(path).map_err(Error::file(path))?;
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Event {
+        name,
+        payload: payload.into(),
+    })
+}
+
+/// `auto`, `none` (or empty), or a command line to put before the bootstrap.
+pub fn parse_wrapper(spec: &str) -> Wrapper {
+    match spec {
+        "auto" => Wrapper::Auto,
+        "none" | "" => Wrapper::None,
+        command => Wrapper::Command(command.split_whitespace().map(str::to_owned).collect()),
+    }
+}
+
+/// `KEY=VALUE` pairs; the value may be empty or contain `=`, the key may not be empty.
+pub fn parse_env(pairs: &[String]) -> Result<Vec<(String, String)>> {
+    pairs
+        .iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+            _ => Err(Error::usage(format!("--env {pair:?}: expected KEY=VALUE"))),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn targets_are_labelled_and_duplicates_numbered() {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("bootstrap");
+        std::fs::write(&bin, b"").unwrap();
+        let path = bin.display().to_string();
+        let targets = parse_targets(&strings(&[
+            &path,
+            &format!("ours={path}"),
+            &format!("ours={path}"),
+        ]))
+        .unwrap();
+        let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["bootstrap", "ours #1", "ours #2"]);
+        assert!(targets.iter().all(|t| t.binary == bin));
+        // A `=` in a path is not a label when the part before it has a slash.
+        let odd = dir.path().join("a=b");
+        std::fs::write(&odd, b"").unwrap();
+        let targets = parse_targets(&strings(&[&odd.display().to_string()])).unwrap();
+        assert_eq!(
+            (targets[0].name.as_str(), &targets[0].binary),
+            ("a=b", &odd)
+        );
+    }
+
+    #[test]
+    fn missing_bootstraps_are_usage_errors() {
+        let err = parse_targets(&strings(&["x=/no/such/bootstrap"])).unwrap_err();
+        assert!(matches!(err, Error::Usage(_)));
+        assert_eq!(
+            err.to_string(),
+            "/no/such/bootstrap: no such file (build it first?)"
+        );
+    }
+
+    #[test]
+    fn events_from_files_and_sorted_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("invalid");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("b.json"), b"{\"b\":1}").unwrap();
+        std::fs::write(sub.join("a.json"), b"{}").unwrap();
+        std::fs::write(sub.join("notes.txt"), b"no").unwrap();
+        let seed = dir.path().join("seed-3tx.json");
+        std::fs::write(&seed, b"[]").unwrap();
+        let events = load_events(&[seed, sub]).unwrap();
+        let names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["seed-3tx", "a", "b"]);
+        assert_eq!(&events[2].payload[..], b"{\"b\":1}");
+
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        let err = load_events(&[empty]).unwrap_err();
+        assert!(err.to_string().ends_with("empty: no .json files"), "{err}");
+        let err = load_events(&[dir.path().join("nope.json")]).unwrap_err();
+        assert!(matches!(err, Error::File { .. }), "{err:?}");
+        assert!(err.to_string().contains("nope.json: "), "{err}");
+    }
+
+    #[test]
+    fn env_pairs() {
+        assert_eq!(
+            parse_env(&strings(&["A=1", "B=", "C=x=y"])).unwrap(),
+            [
+                ("A".to_owned(), "1".to_owned()),
+                ("B".to_owned(), String::new()),
+                ("C".to_owned(), "x=y".to_owned())
+            ]
+        );
+        for bad in ["A", "=1"] {
+            let err = parse_env(&strings(&[bad])).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("--env {bad:?}: expected KEY=VALUE")
+            );
+        }
+    }
+
+    #[test]
+    fn wrappers() {
+        assert_eq!(parse_wrapper("auto"), Wrapper::Auto);
+        assert_eq!(parse_wrapper("none"), Wrapper::None);
+        assert_eq!(parse_wrapper(""), Wrapper::None);
+        assert_eq!(
+            parse_wrapper("taskset -c 1"),
+            Wrapper::Command(strings(&["taskset", "-c", "1"]))
+        );
+    }
+
+    #[test]
+    fn seconds_must_be_positive() {
+        assert_eq!(
+            seconds(0.25, "--timeout").unwrap(),
+            Duration::from_millis(250)
+        );
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(
+                seconds(bad, "--timeout").unwrap_err().to_string(),
+                "--timeout must be a positive number of seconds"
+            );
+        }
+    }
+}
