@@ -19,6 +19,14 @@ pub extern "C" fn configure_mimalloc() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
 }
 
+/// Hands memory mimalloc holds free back to the OS at once. Called after a rare huge event's
+/// buffers were dropped: without it, mimalloc keeps those pages for reuse (measured: ~20 MB
+/// resident after three 6 MB events, against 5 MB before them).
+pub fn return_free_memory() {
+    // SAFETY: mi_collect only walks mimalloc's own free lists; `force` purges them now.
+    unsafe { libmimalloc_sys::mi_collect(true) };
+}
+
 /// Declares mimalloc as the global allocator, configured by a priority-99 constructor.
 #[macro_export]
 macro_rules! tuned_allocator {

@@ -49,11 +49,14 @@ impl Parser {
         })
     }
 
-    /// Keeps the buffer for typical events, frees what an unusually large one grew.
-    pub fn trim(&mut self) {
-        if self.indexes.capacity() > RETAINED_INDEXES {
+    /// Keeps the buffer for typical events, frees what an unusually large one grew (and says
+    /// whether it did).
+    pub fn trim(&mut self) -> bool {
+        let freed = self.indexes.capacity() > RETAINED_INDEXES;
+        if freed {
             self.indexes = Vec::with_capacity(RETAINED_INDEXES);
         }
+        freed
     }
 }
 

@@ -22,6 +22,10 @@ pub const MAX_EVENT_BYTES: usize = 12 * 1024 * 1024;
 /// Buffers are kept between invocations up to this size; what a rare huge event grew beyond
 /// it is given back (docs: README, "Measured figures").
 pub const RETAINED_BUFFER_BYTES: usize = 1024 * 1024;
+/// A burst of big events keeps its buffers (re-growing them for every event cost more than the
+/// parsing, measured through the Runtime API): they are given back only once this many events
+/// in a row have fitted the retained size.
+pub const SMALL_EVENTS_BEFORE_TRIM: u32 = 8;
 
 /// How the invocation ends.
 #[derive(Debug, PartialEq, Eq)]
@@ -42,6 +46,8 @@ pub struct Processor {
     decoded: Vec<u8>,
     answer: Vec<u8>,
     envelope: Vec<u8>,
+    /// Events in a row no larger than [`RETAINED_BUFFER_BYTES`].
+    small_streak: u32,
 }
 
 impl Processor {
@@ -58,7 +64,13 @@ impl Processor {
             decoded,
             answer,
             envelope,
+            small_streak,
         } = self;
+        *small_streak = if event.len() > RETAINED_BUFFER_BYTES {
+            0
+        } else {
+            small_streak.saturating_add(1)
+        };
         // Sizes are checked before anything is indexed, so an oversized event costs no memory:
         // a direct batch over the limit is refused at once; an API Gateway envelope may exceed
         // it around a body that does not (the body's own limit is checked after unwrapping).
@@ -111,26 +123,35 @@ impl Processor {
         }
     }
 
-    /// Gives back what an unusually large event made the buffers grow; typical sizes stay.
-    pub fn trim(&mut self) {
-        self.event.trim();
-        self.body.trim();
+    /// True once big events have stopped coming ([`SMALL_EVENTS_BEFORE_TRIM`] small ones in a
+    /// row): the moment to [`Processor::trim`], and to trim the caller's event buffer too.
+    pub fn trim_due(&self) -> bool {
+        self.small_streak == SMALL_EVENTS_BEFORE_TRIM
+    }
+
+    /// Gives back what big events made the buffers grow; typical sizes stay. True if anything
+    /// was freed.
+    pub fn trim(&mut self) -> bool {
+        let mut freed = self.event.trim() | self.body.trim();
         for buffer in [
             &mut self.body_text,
             &mut self.decoded,
             &mut self.answer,
             &mut self.envelope,
         ] {
-            trim_buffer(buffer);
+            freed |= trim_buffer(buffer);
         }
+        freed
     }
 }
 
-/// Frees a reused buffer that grew past [`RETAINED_BUFFER_BYTES`].
-pub fn trim_buffer(buffer: &mut Vec<u8>) {
-    if buffer.capacity() > RETAINED_BUFFER_BYTES {
+/// Frees a reused buffer that grew past [`RETAINED_BUFFER_BYTES`]; true if it did.
+pub fn trim_buffer(buffer: &mut Vec<u8>) -> bool {
+    let freed = buffer.capacity() > RETAINED_BUFFER_BYTES;
+    if freed {
         *buffer = Vec::new();
     }
+    freed
 }
 
 fn summarize<'s>(document: &Document<'s>) -> Result<(Summary, BatchInfo<'s>), InputError> {

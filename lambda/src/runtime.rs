@@ -134,9 +134,10 @@ impl RuntimeLoop {
                     .await
             }
         };
-        // A rare huge event must not pin its memory for the life of the process.
-        self.processor.trim();
-        trim_buffer(&mut self.event);
+        // Big events must not pin their memory for the life of the process once they stop.
+        if self.processor.trim_due() && (self.processor.trim() | trim_buffer(&mut self.event)) {
+            crate::allocator::return_free_memory();
+        }
         answered
     }
 
