@@ -20,11 +20,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use transactions_lambda::credits::CreditSummary;
-use transactions_lambda::document::Parser;
-use transactions_lambda::money::Amount;
-use transactions_lambda::payload::read_batch;
-use transactions_lambda::{ErrorCode, Outcome, Processor};
+use transactions_lambda::domain::credits::CreditSummary;
+use transactions_lambda::domain::document::Parser;
+use transactions_lambda::domain::money::Amount;
+use transactions_lambda::domain::payload::read_batch;
+use transactions_lambda::{ErrorCode, Processor, Reply};
 
 #[path = "../../lambda/tests/support/tape_reference.rs"]
 mod tape_reference;
@@ -53,8 +53,8 @@ enum Answer {
 
 fn answer(processor: &mut Processor, event: &[u8]) -> Answer {
     match processor.handle(event, now()) {
-        Outcome::Response(body) => Answer::Response(body.to_vec()),
-        Outcome::Failure(err) => Answer::Failure {
+        Reply::Response(body) => Answer::Response(body.to_vec()),
+        Reply::Failure(err) => Answer::Failure {
             error_type: err.code.error_type().to_owned(),
             message: err.message,
         },

@@ -13,9 +13,9 @@ use std::time::UNIX_EPOCH;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use serde::Deserialize;
 use sha2::Digest;
-use transactions_lambda::document::Parser;
-use transactions_lambda::signature::Signer;
-use transactions_lambda::{Outcome, Processor};
+use transactions_lambda::domain::document::Parser;
+use transactions_lambda::domain::signature::Signer;
+use transactions_lambda::{Processor, Reply};
 
 // The batch generator of `examples/gen_batch` (reproducible: the same seed, the same bytes).
 #[path = "../examples/gen_batch/batch.rs"]
@@ -61,8 +61,8 @@ fn bench_process(c: &mut Criterion) {
         let mut processor = Processor::new();
         group.bench_with_input(BenchmarkId::new("chosen", n), &input, |b, input| {
             b.iter(|| match processor.handle(black_box(input), UNIX_EPOCH) {
-                Outcome::Response(answer) => answer.len(),
-                Outcome::Failure(err) => panic!("{err}"),
+                Reply::Response(answer) => answer.len(),
+                Reply::Failure(err) => panic!("{err}"),
             })
         });
     }

@@ -4,7 +4,7 @@
 
 use std::time::{Instant, SystemTime};
 
-use transactions_lambda::{Outcome, Processor};
+use transactions_lambda::{Processor, Reply};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -16,8 +16,8 @@ fn main() {
     for _ in 0..n {
         let start = Instant::now();
         match processor.handle(&event, SystemTime::now()) {
-            Outcome::Response(answer) => std::hint::black_box(answer.len()),
-            Outcome::Failure(err) => panic!("{err}"),
+            Reply::Response(answer) => std::hint::black_box(answer.len()),
+            Reply::Failure(err) => panic!("{err}"),
         };
         times.push(start.elapsed());
     }

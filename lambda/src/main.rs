@@ -1,12 +1,12 @@
 //! `bootstrap`: the Lambda entry point. Everything it does before the first event is init time
 //! that every cold start pays, so it does little: read the log settings,
 //! connect to the Runtime API on a current-thread tokio runtime, serve. (The allocator is set
-//! up even earlier, by a constructor: see `transactions_lambda::allocator`.)
+//! up even earlier, by a constructor: see `transactions_lambda::function::allocator`.)
 
 use std::process::ExitCode;
 
-use transactions_lambda::logging::{Level, Logger};
-use transactions_lambda::runtime::RuntimeLoop;
+use transactions_lambda::function::logging::{Level, Logger};
+use transactions_lambda::function::runtime::RuntimeLoop;
 
 transactions_lambda::tuned_allocator!();
 

@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use serde_json::{json, Value};
-use transactions_lambda::{ErrorCode, Outcome, Processor};
+use transactions_lambda::{ErrorCode, Processor, Reply};
 
 const SEED: &str = include_str!("../../events/seed-3tx.json");
 const APIGW_SEED: &str = include_str!("../../events/apigw-seed.json");
@@ -19,8 +19,8 @@ fn new_year() -> SystemTime {
 /// A direct invocation's answer as text, or the error it fails with.
 fn direct(p: &mut Processor, event: &str) -> Result<String, (ErrorCode, String)> {
     match p.handle(event.as_bytes(), new_year()) {
-        Outcome::Response(body) => Ok(String::from_utf8(body.to_vec()).unwrap()),
-        Outcome::Failure(err) => Err((err.code, err.message)),
+        Reply::Response(body) => Ok(String::from_utf8(body.to_vec()).unwrap()),
+        Reply::Failure(err) => Err((err.code, err.message)),
     }
 }
 
@@ -57,7 +57,7 @@ fn http(
 }
 
 fn http_event(p: &mut Processor, event: &str) -> (u64, Value, Value) {
-    let Outcome::Response(answer) = p.handle(event.as_bytes(), new_year()) else {
+    let Reply::Response(answer) = p.handle(event.as_bytes(), new_year()) else {
         panic!("API Gateway events are always answered");
     };
     let answer: Value = serde_json::from_slice(answer).unwrap();
@@ -328,8 +328,8 @@ fn syntax_errors_point_at_the_offending_byte() {
         ),
     ] {
         let err = match Processor::new().handle(event, new_year()) {
-            Outcome::Failure(err) => err,
-            Outcome::Response(r) => panic!("accepted: {}", String::from_utf8_lossy(r)),
+            Reply::Failure(err) => err,
+            Reply::Response(r) => panic!("accepted: {}", String::from_utf8_lossy(r)),
         };
         assert_eq!(err.code, ErrorCode::InvalidJson);
         assert_eq!(err.message, expected, "{}", String::from_utf8_lossy(event));
@@ -366,7 +366,7 @@ fn invalid_utf8_is_refused() {
     let mut event = br#"{"transactions":[{"id":"a"#.to_vec();
     event.extend_from_slice(&[0xff, 0xfe]);
     event.extend_from_slice(br#"","amount":1,"type":"CREDIT"}]}"#);
-    let Outcome::Failure(err) = Processor::new().handle(&event, new_year()) else {
+    let Reply::Failure(err) = Processor::new().handle(&event, new_year()) else {
         panic!()
     };
     assert_eq!(err.code, ErrorCode::InvalidJson);

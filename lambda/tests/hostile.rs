@@ -18,7 +18,7 @@ use base64::Engine;
 use lambda_bench::runtime_api::AnomalyKind;
 use lambda_bench::SpawnConfig;
 use serde_json::{json, Value};
-use transactions_lambda::{Outcome, Processor};
+use transactions_lambda::{Processor, Reply};
 
 /// What Lambda accepts as a synchronous response.
 const MAX_RESPONSE_BYTES: usize = 6 * 1024 * 1024;
@@ -261,12 +261,12 @@ fn every_hostile_event_is_answered_right_in_process() {
     for case in cases() {
         let got = match processor.handle(&case.event, new_year()) {
             // What Lambda does with an answer it cannot carry.
-            Outcome::Response(body) if body.len() > MAX_RESPONSE_BYTES => Got::Error {
+            Reply::Response(body) if body.len() > MAX_RESPONSE_BYTES => Got::Error {
                 error_type: "Function.ResponseSizeTooLarge".into(),
                 message: "Response payload size exceeded maximum allowed payload size".into(),
             },
-            Outcome::Response(body) => Got::Response(body.to_vec()),
-            Outcome::Failure(err) => Got::Error {
+            Reply::Response(body) => Got::Response(body.to_vec()),
+            Reply::Failure(err) => Got::Error {
                 error_type: err.code.error_type().into(),
                 message: err.message,
             },
@@ -275,7 +275,7 @@ fn every_hostile_event_is_answered_right_in_process() {
             failures.push(format!("{}: {problem}", case.name));
         }
     }
-    let Outcome::Response(seed) = processor.handle(
+    let Reply::Response(seed) = processor.handle(
         &std::fs::read(repo().join("events/seed-3tx.json")).unwrap(),
         new_year(),
     ) else {

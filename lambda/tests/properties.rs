@@ -6,7 +6,7 @@ use std::time::UNIX_EPOCH;
 
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
-use transactions_lambda::{Outcome, Processor};
+use transactions_lambda::{Processor, Reply};
 
 #[allow(dead_code)]
 #[path = "../../fuzz/src/lib.rs"]
@@ -129,8 +129,8 @@ proptest! {
         let mut p = Processor::new();
         let event = payload(&txs);
         let raw = match p.handle(event.as_bytes(), UNIX_EPOCH) {
-            Outcome::Response(answer) => String::from_utf8(answer.to_vec()).unwrap(),
-            Outcome::Failure(err) => panic!("refused a valid batch ({err}): {event}"),
+            Reply::Response(answer) => String::from_utf8(answer.to_vec()).unwrap(),
+            Reply::Failure(err) => panic!("refused a valid batch ({err}): {event}"),
         };
         // Read the total as text: going through f64 would round it.
         let total = raw.split(r#""totalCredit":"#).nth(1).unwrap().split(',').next().unwrap();
@@ -144,7 +144,7 @@ proptest! {
     fn arbitrary_bytes_never_panic_and_never_stop_the_processor(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         let mut p = Processor::new();
         let _ = p.handle(&bytes, UNIX_EPOCH);
-        let Outcome::Response(_) = p.handle(br#"{"transactions":[]}"#, UNIX_EPOCH) else {
+        let Reply::Response(_) = p.handle(br#"{"transactions":[]}"#, UNIX_EPOCH) else {
             panic!("processor stopped answering");
         };
     }

@@ -9,7 +9,7 @@ use std::time::SystemTime;
 
 use lambda_runtime::{Diagnostic, LambdaEvent, Service};
 use serde_json::value::RawValue;
-use transactions_lambda::{Outcome, Processor};
+use transactions_lambda::{Processor, Reply};
 
 transactions_lambda::tuned_allocator!();
 
@@ -31,14 +31,14 @@ impl Service<LambdaEvent<Box<RawValue>>> for Handler {
             .processor
             .handle(event.payload.get().as_bytes(), SystemTime::now())
         {
-            Outcome::Response(answer) => String::from_utf8(answer.to_vec())
+            Reply::Response(answer) => String::from_utf8(answer.to_vec())
                 .ok()
                 .and_then(|text| RawValue::from_string(text).ok())
                 .ok_or_else(|| Diagnostic {
                     error_type: "InternalError".into(),
                     error_message: "answer is not JSON".into(),
                 }),
-            Outcome::Failure(err) => Err(Diagnostic {
+            Reply::Failure(err) => Err(Diagnostic {
                 error_type: err.code.error_type().into(),
                 error_message: err.message,
             }),

@@ -10,7 +10,7 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 use simd_json::{fill_tape_padded, Buffers, Node, StaticNode, Tape, INPUT_PADDING};
-use transactions_lambda::money::{Amount, Total};
+use transactions_lambda::domain::money::{Amount, Total};
 use transactions_lambda::{ErrorCode, InputError};
 
 /// What the reference makes of a direct batch: the figures the answer carries.

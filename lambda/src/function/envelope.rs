@@ -4,8 +4,8 @@
 
 use std::borrow::Cow;
 
-use crate::document::{Document, JsonStr, Value};
-use crate::error::{ErrorCode, InputError};
+use crate::domain::document::{Document, JsonStr, Value};
+use crate::domain::error::{ErrorCode, InputError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventKind {

@@ -15,9 +15,9 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use lambda_runtime_api_client::{body::Body, build_request, Client};
 
-use crate::logging::{Level, Logger};
-use crate::processor::{trim_buffer, Outcome, Processor, MAX_EVENT_BYTES};
-use crate::response::write_function_error;
+use crate::function::logging::{Level, Logger};
+use crate::function::processor::{trim_buffer, Processor, Reply, MAX_EVENT_BYTES};
+use crate::function::response::write_function_error;
 
 const NEXT: &str = "/2018-06-01/runtime/invocation/next";
 
@@ -60,7 +60,6 @@ impl RuntimeLoop {
         let endpoint: http::Uri = format!("http://{api}")
             .parse()
             .map_err(|e| fail("AWS_LAMBDA_RUNTIME_API is not a host:port", e))?;
-        #[allow(deprecated)]
         // `Client` is the non-SnapStart flavour; this function has no SnapStart.
         let client = Client::builder()
             .with_endpoint(endpoint)
@@ -116,11 +115,11 @@ impl RuntimeLoop {
             ..
         } = self;
         let answered = match processor.handle(event, SystemTime::now()) {
-            Outcome::Response(body) => {
+            Reply::Response(body) => {
                 let body = body.to_vec();
                 self.post_response(id, body).await
             }
-            Outcome::Failure(err) => {
+            Reply::Failure(err) => {
                 logger.log(
                     Level::Warn,
                     Some(id),
@@ -136,7 +135,7 @@ impl RuntimeLoop {
         };
         // Big events must not pin their memory for the life of the process once they stop.
         if self.processor.trim_due() && (self.processor.trim() | trim_buffer(&mut self.event)) {
-            crate::allocator::return_free_memory();
+            crate::function::allocator::return_free_memory();
         }
         answered
     }

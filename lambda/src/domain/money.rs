@@ -69,7 +69,7 @@ impl Amount {
     /// [`Amount::parse_plain`] for text that must also be a JSON number on its own (no leading
     /// zeros): the walker's fast path, which skips the separate grammar check.
     #[inline(always)]
-    pub fn parse_json_plain(text: &[u8]) -> Option<Amount> {
+    pub(crate) fn parse_json_plain(text: &[u8]) -> Option<Amount> {
         let digits = text.strip_prefix(b"-").unwrap_or(text);
         if digits.first() == Some(&b'0') && digits.get(1).is_some_and(u8::is_ascii_digit) {
             return None;

@@ -17,7 +17,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::error::{ErrorCode, InputError};
+use crate::domain::error::{ErrorCode, InputError};
 
 /// Nesting deeper than this is refused (simdjson's and simd-json's default limit).
 pub const MAX_DEPTH: usize = 1024;
@@ -51,7 +51,7 @@ impl Parser {
 
     /// Keeps the buffer for typical events, frees what an unusually large one grew (and says
     /// whether it did).
-    pub fn trim(&mut self) -> bool {
+    pub(crate) fn trim(&mut self) -> bool {
         let freed = self.indexes.capacity() > RETAINED_INDEXES;
         if freed {
             self.indexes = Vec::with_capacity(RETAINED_INDEXES);
@@ -72,7 +72,7 @@ pub struct Document<'s> {
 
 impl<'s> Document<'s> {
     /// A cursor on the root value.
-    pub fn cursor(&self) -> Cursor<'_, 's> {
+    pub(crate) fn cursor(&self) -> Cursor<'_, 's> {
         Cursor {
             doc: self,
             next: 0,
@@ -83,7 +83,7 @@ impl<'s> Document<'s> {
     /// Runs `read` on the root value, then requires the document to end there. A schema error
     /// gives way to a syntax error anywhere in the document, so malformed JSON is always
     /// reported as such, whatever its shape (as a parser that validates first would).
-    pub fn read<T, E: From<InputError> + SchemaOrSyntax>(
+    pub(crate) fn read<T, E: From<InputError> + SchemaOrSyntax>(
         &self,
         read: impl FnOnce(&mut Cursor<'_, 's>) -> Result<T, E>,
     ) -> Result<T, E> {
@@ -125,7 +125,7 @@ impl<'s> Document<'s> {
 }
 
 /// Errors a walk can end with: syntax errors win over schema errors (see [`Document::read`]).
-pub trait SchemaOrSyntax {
+pub(crate) trait SchemaOrSyntax {
     fn is_syntax(&self) -> bool;
 }
 
@@ -138,7 +138,7 @@ impl SchemaOrSyntax for InputError {
 /// A value as the walker sees it. Containers are entered by [`Cursor::value`]: their members
 /// or elements follow through [`Cursor::members`] / [`Cursor::elements`].
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Value<'s> {
+pub(crate) enum Value<'s> {
     Object,
     Array,
     String(JsonStr<'s>),
@@ -164,7 +164,7 @@ impl Value<'_> {
 
 /// A JSON string as it appears between its quotes, escapes already validated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct JsonStr<'s> {
+pub(crate) struct JsonStr<'s> {
     raw: &'s [u8],
     escaped: bool,
 }
@@ -221,7 +221,7 @@ impl<'s> JsonStr<'s> {
 /// A value [`Cursor::compact_object`] read: a string's content (it has no escapes), or any
 /// other scalar's token text, its grammar not yet checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scalar<'s> {
+pub(crate) enum Scalar<'s> {
     Str(&'s [u8]),
     Other(&'s [u8]),
 }
@@ -229,7 +229,7 @@ pub enum Scalar<'s> {
 /// An object key as compact JSON writes it, `"key":`, kept as a little-endian 16-byte pattern
 /// so that matching it costs one load and one compare.
 #[derive(Clone, Copy, Debug)]
-pub struct CompactKey {
+pub(crate) struct CompactKey {
     bytes: u128,
     mask: u128,
     len: usize,
@@ -273,7 +273,7 @@ impl CompactKey {
 /// Walks a document token by token. Reading a value consumes its token; a container's members
 /// or elements are then visited in order, and a value nobody wants is [`Cursor::skip`]ped,
 /// still fully checked.
-pub struct Cursor<'d, 's> {
+pub(crate) struct Cursor<'d, 's> {
     doc: &'d Document<'s>,
     /// Index of the next token in the structural index.
     next: usize,
@@ -601,7 +601,7 @@ impl<'s> Cursor<'_, 's> {
 
 /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, the whole token.
 #[inline]
-pub fn is_json_number(text: &[u8]) -> bool {
+pub(crate) fn is_json_number(text: &[u8]) -> bool {
     let mut i = usize::from(text.first() == Some(&b'-'));
     let digits = |i: &mut usize| {
         let start = *i;

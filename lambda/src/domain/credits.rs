@@ -1,12 +1,12 @@
 //! The business rule: keep the `CREDIT` transactions, total them exactly, sign their IDs.
 
-use crate::error::{ErrorCode, InputError};
-use crate::money::Total;
-use crate::payload::Transaction;
-use crate::signature::Signer;
+use crate::domain::error::{ErrorCode, InputError};
+use crate::domain::money::Total;
+use crate::domain::payload::Transaction;
+use crate::domain::signature::Signer;
 
 /// The only transaction type that counts, compared case-sensitively.
-pub const CREDIT: &[u8; 6] = b"CREDIT";
+pub(crate) const CREDIT: &[u8; 6] = b"CREDIT";
 
 #[derive(Default)]
 pub struct CreditSummary {

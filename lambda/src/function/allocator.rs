@@ -32,10 +32,12 @@ pub fn return_free_memory() {
 macro_rules! tuned_allocator {
     () => {
         #[global_allocator]
-        static GLOBAL: $crate::allocator::MiMalloc = $crate::allocator::MiMalloc;
+        static GLOBAL: $crate::function::allocator::MiMalloc =
+            $crate::function::allocator::MiMalloc;
 
         #[used]
         #[link_section = ".init_array.00099"]
-        static CONFIGURE_MIMALLOC: extern "C" fn() = $crate::allocator::configure_mimalloc;
+        static CONFIGURE_MIMALLOC: extern "C" fn() =
+            $crate::function::allocator::configure_mimalloc;
     };
 }

@@ -4,9 +4,9 @@
 use std::io::Write;
 use std::time::SystemTime;
 
-use crate::credits::Summary;
-use crate::error::InputError;
-use crate::payload::BatchInfo;
+use crate::domain::credits::Summary;
+use crate::domain::error::InputError;
+use crate::domain::payload::BatchInfo;
 
 pub fn write_success(out: &mut Vec<u8>, summary: &Summary, info: &BatchInfo<'_>, now: SystemTime) {
     out.clear();

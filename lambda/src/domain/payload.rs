@@ -6,9 +6,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::document::{CompactKey, Cursor, Document, Scalar, Value};
-use crate::error::{ErrorCode, InputError};
-use crate::money::Amount;
+use crate::domain::document::{CompactKey, Cursor, Document, Scalar, Value};
+use crate::domain::error::{ErrorCode, InputError};
+use crate::domain::money::Amount;
 
 /// One transaction, borrowed from the input (unescaped copies only where it had escapes).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,14 +4,14 @@ use std::time::SystemTime;
 
 use base64::Engine;
 
-use crate::credits::{CreditSummary, Summary};
-use crate::document::{Document, Parser};
-use crate::envelope::{
+use crate::domain::credits::{CreditSummary, Summary};
+use crate::domain::document::{Document, Parser};
+use crate::domain::error::{ErrorCode, InputError};
+use crate::domain::payload::{read_batch, BatchInfo};
+use crate::function::envelope::{
     check_content_type, classify, read_http_request, sniff_kind, EventKind, HttpRequest,
 };
-use crate::error::{ErrorCode, InputError};
-use crate::payload::{read_batch, BatchInfo};
-use crate::response::{write_error, write_http, write_success};
+use crate::function::response::{write_error, write_http, write_success};
 
 /// Lambda's synchronous invocation payload limit (6 MB). Lambda applies it to the whole event,
 /// so no event, direct or from API Gateway, can be larger when it comes from Lambda.
@@ -29,7 +29,7 @@ pub const SMALL_EVENTS_BEFORE_TRIM: u32 = 8;
 
 /// How the invocation ends.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Outcome<'a> {
+pub enum Reply<'a> {
     /// A response document to post (a direct answer, or any API Gateway response, 4xx included).
     Response(&'a [u8]),
     /// A direct invocation that failed on its input: posted as a Lambda function error.
@@ -56,7 +56,7 @@ impl Processor {
     }
 
     /// Handles one event (`now` becomes `processedAt`).
-    pub fn handle(&mut self, event: &[u8], now: SystemTime) -> Outcome<'_> {
+    pub fn handle(&mut self, event: &[u8], now: SystemTime) -> Reply<'_> {
         let Processor {
             event: event_parser,
             body: body_parser,
@@ -77,34 +77,34 @@ impl Processor {
         if event.len() > MAX_PAYLOAD_BYTES {
             match sniff_kind(event) {
                 EventKind::Direct => {
-                    return Outcome::Failure(too_large("payload", event.len()));
+                    return Reply::Failure(too_large("payload", event.len()));
                 }
                 EventKind::ApiGateway if event.len() > MAX_EVENT_BYTES => {
                     let err = too_large("body", event.len());
                     write_error(answer, &err);
                     write_http(envelope, err.code.http_status(), answer);
-                    return Outcome::Response(envelope);
+                    return Reply::Response(envelope);
                 }
                 EventKind::ApiGateway => {}
             }
         }
         let document = match event_parser.parse(event, "payload") {
             Ok(document) => document,
-            Err(err) => return Outcome::Failure(err),
+            Err(err) => return Reply::Failure(err),
         };
         match classify(&document) {
             Ok(EventKind::Direct) => match summarize(&document) {
                 Ok((summary, info)) => {
                     write_success(answer, &summary, &info, now);
-                    Outcome::Response(answer)
+                    Reply::Response(answer)
                 }
-                Err(err) => Outcome::Failure(err),
+                Err(err) => Reply::Failure(err),
             },
             Ok(EventKind::ApiGateway) => {
                 let request = match read_http_request(&document) {
                     Ok(request) => Ok(request),
                     // An envelope that is not JSON cannot be answered over HTTP.
-                    Err(err) if err.code == ErrorCode::InvalidJson => return Outcome::Failure(err),
+                    Err(err) if err.code == ErrorCode::InvalidJson => return Reply::Failure(err),
                     Err(err) => Err(err),
                 };
                 match request.and_then(|r| http_batch(r, body_parser, body_text, decoded)) {
@@ -117,9 +117,9 @@ impl Processor {
                         write_http(envelope, err.code.http_status(), answer);
                     }
                 }
-                Outcome::Response(envelope)
+                Reply::Response(envelope)
             }
-            Err(err) => Outcome::Failure(err),
+            Err(err) => Reply::Failure(err),
         }
     }
 
