@@ -35,6 +35,8 @@ HERE=$ROOT/scripts/deploy-local
 . "$HERE/emulator.sh"
 # shellcheck source=SCRIPTDIR/deploy-local/checks.sh
 . "$HERE/checks.sh"
+# shellcheck source=SCRIPTDIR/deploy-local/contract.sh
+. "$HERE/contract.sh"
 
 # ---- clients talk to the emulator only ------------------------------------------------------------
 # Dummy credentials, no profile or config file from ~/.aws, no instance metadata lookups, no CDK
@@ -187,6 +189,8 @@ run_all() {
     check "API: invalid payload $(basename "$f") -> 400" check_api_invalid "$f"
   done
   check "API: wrong content-type -> 415" check_api_wrong_content_type
+  check "API: schemathesis against api/openapi.yaml" check_api_schemathesis
+  [ -n "$EXTERNAL" ] || check "docs: copy-paste invoke and signed curl lines" check_docs_call_lines
   [ -f "$ROOT/scripts/smoke-test.py" ] && check "pipeline smoke test (scripts/smoke-test.py)" check_pipeline_smoke_test
   check "aws lambda invoke of the live alias" check_invoke_alias
   check "aws lambda invoke, invalid payload -> function error" check_invoke_invalid

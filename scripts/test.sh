@@ -28,11 +28,13 @@ step_hostile_arm64() {
 step_soak()      { scripts/soak.sh; }
 # Dependency policy (deny.toml): licenses, bans, sources. Fuzzing is separate: scripts/fuzz.sh.
 step_deps()      { scripts/check-deps.sh; }
+# api/openapi.yaml: OpenAPI 3.1 meta-schema, events/ against it, the release bootstrap's answers.
+step_openapi()   { cargo build --release --locked -p transactions-lambda --bin bootstrap && scripts/check-openapi.py; }
 step_infra()     { scripts/check-infra.sh; }
 step_workflows() { scripts/check-workflows.sh; }
 step_deploy_local() { scripts/deploy-local.sh; }
 
-STEPS=(setup format clippy arm64 rust hostile_arm64 soak deps infra workflows deploy_local)
+STEPS=(setup format clippy arm64 rust hostile_arm64 soak deps openapi infra workflows deploy_local)
 [ "$#" -gt 0 ] && STEPS=("$@")
 
 passed=0; failed=0; summary=()
