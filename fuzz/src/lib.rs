@@ -15,8 +15,6 @@
 //!   (lambda/tests/support/tape_reference.rs): same answer, same error code and, for schema
 //!   errors, the same message; the tape may only have refused valid numbers it could not hold.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
 use base64::Engine;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -29,8 +27,10 @@ use transactions_lambda::{ErrorCode, Processor, Reply};
 #[path = "../../lambda/tests/support/tape_reference.rs"]
 mod tape_reference;
 
-const SEED: &[u8] = br#"{"requestId":"req-seed-0001","transactions":[{"id":"tx-1","amount":150.5,"type":"CREDIT"},{"id":"tx-2","amount":75.25,"type":"DEBIT"},{"id":"tx-3","amount":500,"type":"CREDIT"}]}"#;
-const SEED_ANSWER: &[u8] = br#"{"status":"success","totalCredit":650.5,"signature":"15f6e99f77968b2e9d2fadcf37ba573a10d0fa53adbed145af145ab44841c69f","processedAt":"2026-01-01T00:00:00Z","requestId":"req-seed-0001","creditCount":2}"#;
+#[path = "../../lambda/tests/support/seed.rs"]
+mod seed;
+
+const SEED: &[u8] = seed::SEED.as_bytes();
 
 /// Events served before the input on the "warm" processor: they grow every reused buffer
 /// (event parser, body parser, base64 buffer, answer, envelope) and leave an error behind.
@@ -40,10 +40,6 @@ const PRIMES: &[&[u8]] = &[
     br#"{"transactions":[{"id":"a","amount":1,"type":"CREDIT"},{"id":"b","amount":"x","type":"CREDIT"}]}"#,
 ];
 
-fn now() -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(1_767_225_600) // 2026-01-01T00:00:00Z
-}
-
 /// An owned copy of what `handle` returned.
 #[derive(Debug, PartialEq, Eq)]
 enum Answer {
@@ -52,7 +48,7 @@ enum Answer {
 }
 
 fn answer(processor: &mut Processor, event: &[u8]) -> Answer {
-    match processor.handle(event, now()) {
+    match processor.handle(event, seed::new_year()) {
         Reply::Response(body) => Answer::Response(body.to_vec()),
         Reply::Failure(err) => Answer::Failure {
             error_type: err.code.error_type().to_owned(),
@@ -73,7 +69,7 @@ pub fn check_event(data: &[u8]) {
     assert_eq!(fresh, again, "a warm processor answers differently");
     assert_eq!(
         answer(&mut warm, SEED),
-        Answer::Response(SEED_ANSWER.to_vec()),
+        Answer::Response(seed::seed_answer_bytes().into_bytes()),
         "the seed event is answered wrongly after this input"
     );
 

@@ -1,20 +1,20 @@
 //! The function's contract, checked through `Processor::handle` exactly as the runtime calls it.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+mod support;
 
 use base64::Engine;
 use serde_json::{json, Value};
+use support::{new_year, seed_answer, seed_answer_bytes, SEED};
 use transactions_lambda::{ErrorCode, Processor, Reply};
 
-const SEED: &str = include_str!("../../events/seed-3tx.json");
+/// The seed's total as the JSON value an answer must carry.
+fn seed_total() -> Value {
+    serde_json::from_str(&seed_answer().total).unwrap()
+}
+
 const APIGW_SEED: &str = include_str!("../../events/apigw-seed.json");
 const APIGW_SEED_B64: &str = include_str!("../../events/apigw-seed-base64.json");
-const SEED_SIGNATURE: &str = "15f6e99f77968b2e9d2fadcf37ba573a10d0fa53adbed145af145ab44841c69f";
 const EMPTY_SIGNATURE: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-fn new_year() -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(1_767_225_600) // 2026-01-01T00:00:00Z
-}
 
 /// A direct invocation's answer as text, or the error it fails with.
 fn direct(p: &mut Processor, event: &str) -> Result<String, (ErrorCode, String)> {
@@ -72,12 +72,7 @@ fn http_event(p: &mut Processor, event: &str) -> (u64, Value, Value) {
 #[test]
 fn seed_payload_gives_the_published_answer_byte_for_byte() {
     let answer = direct(&mut Processor::new(), SEED).unwrap();
-    assert_eq!(
-        answer,
-        format!(
-            r#"{{"status":"success","totalCredit":650.5,"signature":"{SEED_SIGNATURE}","processedAt":"2026-01-01T00:00:00Z","requestId":"req-seed-0001","creditCount":2}}"#
-        )
-    );
+    assert_eq!(answer, seed_answer_bytes());
 }
 
 #[test]
@@ -88,8 +83,8 @@ fn api_gateway_event_gets_an_http_answer() {
         assert_eq!(status, 200);
         assert_eq!(headers["content-type"], "application/json");
         assert_eq!(body["status"], "success");
-        assert_eq!(body["totalCredit"], json!(650.5));
-        assert_eq!(body["signature"], SEED_SIGNATURE);
+        assert_eq!(body["totalCredit"], seed_total());
+        assert_eq!(body["signature"], seed_answer().signature.as_str());
         assert_eq!(body["processedAt"], "2026-01-01T00:00:00Z");
     }
 }
@@ -144,8 +139,8 @@ fn unknown_fields_are_ignored_and_ids_are_unescaped_before_signing() {
     )
     .unwrap();
     let v: Value = serde_json::from_str(&answer).unwrap();
-    assert_eq!(v["signature"], SEED_SIGNATURE);
-    assert_eq!(v["totalCredit"], json!(650.5));
+    assert_eq!(v["signature"], seed_answer().signature.as_str());
+    assert_eq!(v["totalCredit"], seed_total());
     assert_eq!(v["requestId"], "r\"1");
     let at = |key: &str| answer.find(&format!("\"{key}\":")).unwrap();
     assert!(at("status") < at("totalCredit"));
@@ -273,7 +268,9 @@ fn bad_input_names_the_field_and_the_problem() {
             "{event}: {message:?} lacks {expected:?}"
         );
         // The same processor keeps answering correctly after every failure.
-        assert!(direct(&mut p, SEED).unwrap().contains(SEED_SIGNATURE));
+        assert!(direct(&mut p, SEED)
+            .unwrap()
+            .contains(seed_answer().signature.as_str()));
     }
 }
 
@@ -375,7 +372,7 @@ fn invalid_utf8_is_refused() {
 
 #[test]
 fn sample_invalid_events_fail_with_their_expected_codes() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/invalid");
+    let dir = support::repo().join("events/invalid");
     let mut seen = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -447,7 +444,7 @@ fn api_gateway_errors_are_http_4xx_with_an_error_document() {
     let (status, _, body) = http(&mut p, SEED, false, Some("application/json; charset=utf-8"));
     assert_eq!(
         (status, body["signature"].as_str()),
-        (200, Some(SEED_SIGNATURE))
+        (200, Some(seed_answer().signature.as_str()))
     );
     let (status, _, _) = http(&mut p, SEED, true, None);
     assert_eq!(status, 200);
@@ -475,5 +472,5 @@ fn api_gateway_errors_are_http_4xx_with_an_error_document() {
 
     // Still serving.
     let (status, _, body) = http_event(&mut p, APIGW_SEED);
-    assert_eq!((status, body["totalCredit"].clone()), (200, json!(650.5)));
+    assert_eq!((status, body["totalCredit"].clone()), (200, seed_total()));
 }

@@ -11,19 +11,17 @@
 
 mod support;
 
-use std::path::Path;
 use std::time::Duration;
 
 use lambda_bench::runtime_api::AnomalyKind;
 use lambda_bench::{ExitInfo, Fault, LocalFunction, Outcome, SpawnConfig};
 use serde_json::Value;
 
-const SEED_SIGNATURE: &str = "15f6e99f77968b2e9d2fadcf37ba573a10d0fa53adbed145af145ab44841c69f";
 const TIMEOUT: Duration = Duration::from_secs(20);
 const FATAL: &str = "FATAL - runtime loop stopped; exiting for the platform to restart";
 
 fn seed() -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/seed-3tx.json")).unwrap()
+    support::SEED.as_bytes().to_vec()
 }
 
 async fn start() -> LocalFunction {
@@ -41,7 +39,7 @@ async fn serves_seed(f: &mut LocalFunction) {
         panic!("{:?}; logs {:?}", out.outcome, f.process().log_tail(10))
     };
     let v: Value = serde_json::from_slice(body).unwrap();
-    assert_eq!(v["signature"], SEED_SIGNATURE);
+    assert_eq!(v["signature"], support::seed_answer().signature);
 }
 
 async fn logs(f: &mut LocalFunction) -> Vec<String> {

@@ -11,7 +11,6 @@
 
 mod support;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -19,7 +18,6 @@ use lambda_bench::{Outcome, SpawnConfig};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-const SEED_SIGNATURE: &str = "15f6e99f77968b2e9d2fadcf37ba573a10d0fa53adbed145af145ab44841c69f";
 /// Allowed growth after warm-up. A real leak shows at once: the trace-id one (~130 bytes per
 /// invocation) added ~230 KiB over the default 3,000 and ~13 MB over 100,000.
 const GROWTH_TOLERANCE_KIB: u64 = 128;
@@ -40,14 +38,7 @@ struct Event {
     expect: Expect,
 }
 
-fn file(name: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../events")
-            .join(name),
-    )
-    .unwrap()
-}
+use support::event_file as file;
 
 fn hex_sha256(parts: impl IntoIterator<Item = String>) -> String {
     let mut digest = Sha256::new();
@@ -103,7 +94,15 @@ fn rotation() -> Vec<Event> {
     let mut invalid_utf8 = br#"{"transactions":[{"id":""#.to_vec();
     invalid_utf8.extend_from_slice(&[0xc3, 0x28]);
     invalid_utf8.extend_from_slice(br#"","amount":1,"type":"CREDIT"}]}"#);
-    let seed = || Expect::Success("650.5", SEED_SIGNATURE.to_owned(), 2);
+    let expected = support::seed_answer();
+    let seed_total: &'static str = expected.total.clone().leak();
+    let seed = || {
+        Expect::Success(
+            seed_total,
+            expected.signature.clone(),
+            expected.credit_count,
+        )
+    };
     vec![
         Event {
             name: "seed",
@@ -113,7 +112,7 @@ fn rotation() -> Vec<Event> {
         Event {
             name: "apigw",
             payload: file("apigw-seed.json"),
-            expect: Expect::Http(200, SEED_SIGNATURE.into()),
+            expect: Expect::Http(200, expected.signature.clone()),
         },
         Event {
             name: "malformed",
@@ -128,7 +127,7 @@ fn rotation() -> Vec<Event> {
         Event {
             name: "apigw-b64",
             payload: file("apigw-seed-base64.json"),
-            expect: Expect::Http(200, SEED_SIGNATURE.into()),
+            expect: Expect::Http(200, expected.signature.clone()),
         },
         Event {
             name: "amount-string",
@@ -207,7 +206,8 @@ fn check(event: &Event, outcome: &Outcome) -> Result<(), String> {
                 return Err(format!("status {} {inner}", v["statusCode"]));
             }
             if *status == 200 {
-                return success(inner.as_bytes(), "650.5", what, 2);
+                let seed = support::seed_answer();
+                return success(inner.as_bytes(), &seed.total, what, seed.credit_count);
             }
             let error: Value = serde_json::from_str(inner).map_err(|e| e.to_string())?;
             if error["error"]["code"] == what.as_str() {

@@ -7,6 +7,21 @@ use std::time::Duration;
 
 use lambda_bench::{InitStatus, LocalFunction, SpawnConfig};
 
+pub mod seed;
+#[allow(unused_imports)] // each test file uses some
+pub use seed::{new_year, seed_answer, seed_answer_bytes, SEED};
+
+/// The workspace root (tests run from the package directory).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A file under events/, e.g. `event_file("apigw-seed.json")`.
+pub fn event_file(name: &str) -> Vec<u8> {
+    let path = repo().join("events").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// The bootstrap under test: `TRANSACTIONS_BOOTSTRAP` (a release or arm64 build, as the
 /// scripts pass it), else this package's debug build.
 pub fn bootstrap_under_test() -> PathBuf {
