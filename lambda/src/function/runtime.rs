@@ -52,14 +52,12 @@ pub struct RuntimeLoop {
 }
 
 impl RuntimeLoop {
-    /// Connects to the Runtime API named by `AWS_LAMBDA_RUNTIME_API` (`host:port`).
+    /// Connects to the Runtime API named by `AWS_LAMBDA_RUNTIME_API`.
     pub fn from_env(logger: Logger) -> Result<Self, RuntimeError> {
         let api = std::env::var("AWS_LAMBDA_RUNTIME_API").map_err(|_| {
             RuntimeError("AWS_LAMBDA_RUNTIME_API is not set: not running in Lambda?".into())
         })?;
-        let endpoint: http::Uri = format!("http://{api}")
-            .parse()
-            .map_err(|e| fail("AWS_LAMBDA_RUNTIME_API is not a host:port", e))?;
+        let endpoint = runtime_api_endpoint(&api)?;
         // `Client` is the non-SnapStart flavour; this function has no SnapStart.
         let client = Client::builder()
             .with_endpoint(endpoint)
@@ -164,7 +162,7 @@ impl RuntimeLoop {
             .get("lambda-runtime-deadline-ms")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok())
-            .map(|ms| UNIX_EPOCH + Duration::from_millis(ms));
+            .and_then(deadline_from_epoch_ms);
         // `Lambda-Runtime-Trace-Id` is deliberately not copied to `_X_AMZN_TRACE_ID`: nothing
         // in this function makes traced downstream calls, and glibc's setenv keeps every
         // distinct value it was ever given (a unique trace id per event leaked ~130 bytes per
@@ -257,7 +255,60 @@ impl RuntimeLoop {
     }
 }
 
+/// The Runtime API's base URI: Lambda sets `host:port`; `cargo lambda watch` sets a URL with a
+/// path (`http://127.0.0.1:9000/.rt/bootstrap`), which the client prefixes to every request.
+fn runtime_api_endpoint(api: &str) -> Result<http::Uri, RuntimeError> {
+    let url = if api.contains("://") {
+        api.to_owned()
+    } else {
+        format!("http://{api}")
+    };
+    match url.parse::<http::Uri>() {
+        Ok(uri) if uri.authority().is_some() => Ok(uri),
+        Ok(_) => Err(RuntimeError(format!(
+            "AWS_LAMBDA_RUNTIME_API {api:?} names no host"
+        ))),
+        Err(e) => Err(fail(
+            "AWS_LAMBDA_RUNTIME_API is neither host:port nor a URL",
+            e,
+        )),
+    }
+}
+
+/// Lambda sends the deadline in milliseconds since the epoch; `cargo lambda watch` sends a
+/// duration (`600000`). A value before September 2001 cannot be an epoch deadline of a
+/// running invocation, so it is treated as no deadline rather than as one long past.
+fn deadline_from_epoch_ms(ms: u64) -> Option<SystemTime> {
+    const EARLIEST_EPOCH_MS: u64 = 1_000_000_000_000;
+    (ms >= EARLIEST_EPOCH_MS).then(|| UNIX_EPOCH + Duration::from_millis(ms))
+}
+
 /// Reads a response to its end so the keep-alive connection can be reused.
 async fn drain(response: Response<Incoming>) {
     let _ = response.into_body().collect().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_api_as_lambda_or_cargo_lambda_sets_it() {
+        let uri = runtime_api_endpoint("127.0.0.1:9001").unwrap();
+        assert_eq!(uri.to_string(), "http://127.0.0.1:9001/");
+        let uri = runtime_api_endpoint("http://127.0.0.1:9000/.rt/bootstrap").unwrap();
+        assert_eq!(uri.authority().unwrap().as_str(), "127.0.0.1:9000");
+        assert_eq!(uri.path(), "/.rt/bootstrap");
+        assert!(runtime_api_endpoint("not a host").is_err());
+        assert!(runtime_api_endpoint("http:///path").is_err());
+    }
+
+    #[test]
+    fn deadlines_are_epoch_milliseconds_or_ignored() {
+        assert_eq!(deadline_from_epoch_ms(600_000), None);
+        assert_eq!(
+            deadline_from_epoch_ms(1_767_225_600_000),
+            Some(UNIX_EPOCH + Duration::from_secs(1_767_225_600))
+        );
+    }
 }
