@@ -3,7 +3,7 @@
 # The API's documented contract against the deployed stage, for scripts/deploy-local.sh:
 # - check_api_schemathesis: property-based tests against api/openapi.yaml, every request
 #   SigV4-signed as the allowed IAM caller (sigv4_hooks.py).
-# - check_docs_call_lines: the copy-paste lines of docs/infra.md ("Calling a deployed stage"),
+# - check_docs_call_lines: the README's copy-paste lines ("Calling a deployed stage"),
 #   run as written apart from stack, region and the API's loopback address.
 #
 #   DEPLOY_LOCAL_SCHEMATHESIS_EXAMPLES  examples per phase (default 50)
@@ -65,8 +65,8 @@ check_api_schemathesis() {
 check_docs_call_lines() {
   local block dir user=deploy-local-caller
   block=$(awk '/^### Calling a deployed stage/ {f = 1} f && /^```sh/ {g = 1; next} g && /^```/ {exit} g' \
-    "$ROOT/docs/infra.md")
-  [ -n "$block" ] || { fail "no sh block under '### Calling a deployed stage' in docs/infra.md"; return 1; }
+    "$ROOT/README.md")
+  [ -n "$block" ] || { fail "no sh block under '### Calling a deployed stage' in README.md"; return 1; }
   # Ours: the stack and region, and the API where the emulator serves it (ApiUrl names AWS's host).
   block=$(sed -e "s#^STACK=.* REGION=.*#STACK=$STACK REGION=$REGION#" \
     -e "s#^FUNCTION=.*API_URL=.*#&; API_URL=${TX_URL%/transactions}#" <<<"$block")
