@@ -91,6 +91,15 @@ def _mutated(mutate) -> dict[str, policy.Workflow]:
     return flows
 
 
+def _ci_step_replaced(step: str, by: str):
+    """A mutation: every `scripts/test.sh ... STEP` in ci.yml runs `by` instead of STEP."""
+    def mutate(flows):
+        for job in flows["ci.yml"].jobs.values():
+            for s in job["steps"]:
+                s["run"] = re.sub(rf"(scripts/test\.sh[ \w]*) {step}\b", rf"\1{by}", s.get("run", ""))
+    return mutate
+
+
 class MutationsAreCaught(unittest.TestCase):
     """Each rule reports a violation when the workflows are broken the way it guards against."""
 
@@ -257,19 +266,11 @@ class MutationsAreCaught(unittest.TestCase):
         self.assertTrue(any("clippy -D warnings" in p for p in problems), problems)
 
         # or ci.yml no longer runs that step
-        def m(flows):
-            for job in flows["ci.yml"].jobs.values():
-                for s in job["steps"]:
-                    s["run"] = re.sub(r"(scripts/test\.sh[ \w]*) clippy\b", r"\1", s.get("run", ""))
-        self.assertCaught(policy.check_ci_runs_the_checks, m, "clippy -D warnings")
+        self.assertCaught(policy.check_ci_runs_the_checks, _ci_step_replaced("clippy", ""), "clippy -D warnings")
 
     def test_ci_skips_a_test_sh_step(self):
-        def m(flows):
-            for job in flows["ci.yml"].jobs.values():
-                for s in job["steps"]:
-                    # the soak job runs another step instead (a bare `scripts/test.sh` would run all)
-                    s["run"] = re.sub(r"(scripts/test\.sh[ \w]*) soak\b", r"\1 format", s.get("run", ""))
-        self.assertCaught(policy.check_ci_runs_test_sh, m, "step `soak` is not run")
+        # the soak job runs another step instead (a bare `scripts/test.sh` would run all)
+        self.assertCaught(policy.check_ci_runs_test_sh, _ci_step_replaced("soak", " format"), "step `soak` is not run")
 
     def test_test_sh_gains_a_step_ci_does_not_run(self):
         steps, extra = policy.test_sh_steps()
