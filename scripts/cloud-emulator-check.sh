@@ -53,8 +53,11 @@ with zipfile.ZipFile(sys.argv[2], "w") as z:
     z.writestr(info, open(sys.argv[1], "rb").read())
 PY
 arch=$([ "$(uname -m)" = aarch64 ] && echo arm64 || echo x86_64)
+# The emulator runs with IAM enforcement (AUTH=true): the execution role must exist.
+role=$(aws iam create-role --role-name bench --query Role.Arn --output text --assume-role-policy-document \
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}')
 aws lambda create-function --function-name bench-check --runtime provided.al2023 --handler bootstrap \
-  --role arn:aws:iam::000000000000:role/bench --zip-file "fileb://$work/function.zip" \
+  --role "$role" --zip-file "fileb://$work/function.zip" \
   --memory-size 256 --architectures "$arch" --environment 'Variables={KEEP=me}' >/dev/null
 aws lambda wait function-active-v2 --function-name bench-check 2>/dev/null || true
 
