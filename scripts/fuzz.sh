@@ -14,7 +14,9 @@ cd "$(dirname "$0")/.."
 CARGO_FUZZ_VERSION=0.13.2
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
 TARGETS=${FUZZ_TARGETS:-payload event differential}
-log() { printf '\033[1;34m[fuzz]\033[0m %s\n' "$*"; }
+LOG_TAG=fuzz
+# shellcheck source=SCRIPTDIR/lib.sh
+. scripts/lib.sh
 
 if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
   log "cargo install cargo-fuzz@$CARGO_FUZZ_VERSION --locked (one-off, ~2.5 min on 2 cores)"
@@ -35,7 +37,8 @@ for target in $TARGETS; do
   corpus=fuzz/corpus/$target
   mkdir -p "$corpus" "fuzz/artifacts/$target"
   for f in events/*.json events/invalid/*.json events/hostile/*.json fuzz/regressions/"$target"/*; do
-    [ -f "$f" ] && [ "$(basename "$f")" != manifest.json ] && cp -f "$f" "$corpus/seed-$(basename "$f")"
+    case "$f" in */manifest.json | *.expected.json) continue ;; esac # answers, not events
+    [ -f "$f" ] && cp -f "$f" "$corpus/seed-$(basename "$f")"
   done
   seeds=$(find "$corpus" -type f | wc -l)
   if [ "$SECONDS_PER_TARGET" -eq 0 ]; then

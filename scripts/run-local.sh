@@ -2,14 +2,29 @@
 # The main job, locally: build the shipped arm64 `bootstrap` (cargo-lambda + zig), then run it
 # on the sample events against lambda-bench's local Lambda Runtime API (under qemu-user on an
 # x86_64 host) and print its responses and a REPORT-style table of cold and warm figures.
-#   scripts/run-local.sh                 arm64 bootstrap (what ships)
+#   scripts/run-local.sh                 arm64 bootstrap (what ships), under qemu-user on x86_64
+#   scripts/run-local.sh --host          the host's own release build, run natively: no
+#                                        cargo-lambda/zig cross build, no qemu (the inner loop)
 #   BOOTSTRAP=path scripts/run-local.sh  any other custom-runtime bootstrap
 # Results: out/run-local.json, out/run-local.md, out/run-local.svg
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+LOG_TAG=run-local
+# shellcheck source=SCRIPTDIR/lib.sh
+. scripts/lib.sh
+mode=arm64
+case "${1:-}" in
+  --host) mode=host ;;
+  "") ;;
+  *) die "usage: scripts/run-local.sh [--host]" ;;
+esac
+SETUP_SKIP_NPM=1 scripts/setup.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-if [ -z "${BOOTSTRAP:-}" ]; then
+if [ -z "${BOOTSTRAP:-}" ] && [ "$mode" = host ]; then
+  log "cargo build --release -p transactions-lambda --bin bootstrap ($(uname -m), native)"
+  cargo build --release --locked -p transactions-lambda --bin bootstrap
+  BOOTSTRAP="$CARGO_TARGET_DIR/release/bootstrap"
+elif [ -z "${BOOTSTRAP:-}" ]; then
   scripts/build-arm64.sh
   BOOTSTRAP="$CARGO_TARGET_DIR/lambda-arm64/bootstrap/bootstrap"
 fi

@@ -7,7 +7,9 @@
 # Bounded: SOAK_TIMEOUT seconds (default 1200) for the run itself, after the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-log() { printf '\033[1;34m[soak]\033[0m %s\n' "$*"; }
+LOG_TAG=soak
+# shellcheck source=SCRIPTDIR/lib.sh
+. scripts/lib.sh
 target_dir=${CARGO_TARGET_DIR:-target}
 
 log "cargo build --release -p transactions-lambda --bin bootstrap"

@@ -12,7 +12,9 @@
 # target dir and take seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-log() { printf '\033[1;34m[synth]\033[0m %s\n' "$*"; }
+LOG_TAG=synth
+# shellcheck source=SCRIPTDIR/lib.sh
+. scripts/lib.sh
 
 stages=("$@")
 [ "${#stages[@]}" -gt 0 ] || stages=(dev staging prod local)
@@ -20,7 +22,7 @@ stages=("$@")
 command -v cargo-lambda >/dev/null 2>&1 || cargo lambda --version >/dev/null 2>&1 || {
   echo "cargo-lambda is missing: run scripts/setup.sh" >&2; exit 1; }
 command -v cfn-lint >/dev/null 2>&1 || { echo "cfn-lint is missing: run scripts/setup.sh" >&2; exit 1; }
-[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
+npm_ci_if_stale
 
 templates=()
 synth() { # <stage> [extra cdk args...]

@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# The project's one test command: set-up (idempotent), then every check, each timed.
-#   scripts/test.sh              everything
-#   scripts/test.sh rust infra   only the named steps (see STEPS below)
+# The project's one test command and its one list of checks (STEPS below): set-up (idempotent),
+# then every check, each timed. GitHub CI (.github/workflows/ci.yml) runs these same steps, one job
+# per group, each job as `scripts/test.sh setup STEP...`; tests/workflows checks that the two agree.
+#   scripts/test.sh              every step in STEPS
+#   scripts/test.sh rust infra   only the named steps (from STEPS or EXTRA_STEPS)
+#   scripts/test.sh --list       the names in STEPS, one a line (--list-extra: EXTRA_STEPS)
+#   scripts/test.sh --show STEP  what a step runs (its shell function)
 # Exits non-zero if any step fails; the last line is "steps: N passed, M failed".
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
+LOG_TAG="test"
+# shellcheck source=SCRIPTDIR/lib.sh
+. scripts/lib.sh
 export CARGO_TERM_COLOR=never
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 ARM64_BOOTSTRAP="$CARGO_TARGET_DIR/lambda-arm64/bootstrap/bootstrap"
@@ -12,18 +19,28 @@ ARM64_BOOTSTRAP="$CARGO_TARGET_DIR/lambda-arm64/bootstrap/bootstrap"
 step_setup()     { scripts/setup.sh; }
 step_format()    { cargo fmt --all -- --check; }
 step_clippy()    { cargo clippy --workspace --all-targets --locked -- -D warnings; }
+# Every shell script the test command runs, and the libraries they source.
+step_shellcheck() {
+  shellcheck -x -P SCRIPTDIR scripts/*.sh scripts/deploy-local/*.sh .ci/run
+}
 # The shipped artifact: arm64 (Graviton), through cargo-lambda + zig, profile from Cargo.toml.
 step_arm64()     {
-  scripts/build-arm64.sh &&
-  size=$(stat -c %s "$ARM64_BOOTSTRAP") && echo "arm64 bootstrap: $size bytes" &&
+  scripts/build-arm64.sh || return
+  local size; size=$(stat -c %s "$ARM64_BOOTSTRAP") || return
+  echo "arm64 bootstrap: $size bytes"
   [ "$size" -le 1572864 ] || { echo "arm64 bootstrap over 1.5 MB"; return 1; }
 }
-# Unit, contract, property and end-to-end tests; the arm64 build runs under qemu-user.
-step_rust()      { TRANSACTIONS_BOOTSTRAP_ARM64="$ARM64_BOOTSTRAP" cargo test --workspace --locked; }
-# The hostile corpus and Runtime API faults again, on the shipped arm64 build under qemu-user.
+# Unit, contract, property, differential and end-to-end tests on the host build.
+step_rust()      { cargo test --workspace --locked; }
+# The shipped arm64 build under qemu-user: the end-to-end scenario (an ignored test elsewhere, as
+# it needs this build), then the hostile corpus and Runtime API faults again.
 step_hostile_arm64() {
+  TRANSACTIONS_BOOTSTRAP_ARM64="$ARM64_BOOTSTRAP" cargo test --locked -p transactions-lambda \
+    --test bootstrap_e2e -- --ignored arm64_bootstrap_serves_under_qemu &&
   TRANSACTIONS_BOOTSTRAP="$ARM64_BOOTSTRAP" cargo test --locked -p transactions-lambda --test hostile --test faults
 }
+# The developer's inner loop (docs/develop.md): `cargo lambda watch` answers `cargo lambda invoke`.
+step_watch()     { scripts/watch-check.sh; }
 # 100,000 invocations on one release process: every answer checked, RSS flat after warm-up.
 step_soak()      { scripts/soak.sh; }
 # Dependency policy (deny.toml): licenses, bans, sources. Fuzzing is separate: scripts/fuzz.sh.
@@ -33,19 +50,33 @@ step_openapi()   { cargo build --release --locked -p transactions-lambda --bin b
 step_infra()     { scripts/check-infra.sh; }
 step_workflows() { scripts/check-workflows.sh; }
 step_deploy_local() { scripts/deploy-local.sh; }
+# lambda-bench's cloud mode against MiniStack: forced cold starts, REPORT lines from CloudWatch Logs.
+step_bench_cloud() { scripts/cloud-emulator-check.sh; }
+# The declared minimum Rust (Cargo.toml `rust-version`) still builds the workspace. Not in STEPS:
+# it installs another toolchain; CI runs it on GitHub (job `msrv`).
+step_msrv() {
+  local msrv
+  msrv=$(sed -nE 's/^rust-version *= *"([^"]+)"/\1/p' Cargo.toml)
+  [ -n "$msrv" ] || { echo "no rust-version in Cargo.toml"; return 1; }
+  rustup toolchain install "$msrv" --profile minimal --no-self-update &&
+    cargo "+$msrv" check --workspace --locked --target-dir "$CARGO_TARGET_DIR/msrv"
+}
 
-STEPS=(setup format clippy arm64 rust hostile_arm64 soak deps openapi infra workflows deploy_local)
+STEPS=(setup format clippy shellcheck arm64 rust hostile_arm64 soak deps openapi infra workflows deploy_local bench_cloud watch)
+EXTRA_STEPS=(msrv)
+
+case "${1:-}" in
+  --list) printf '%s\n' "${STEPS[@]}"; exit 0 ;;
+  --list-extra) printf '%s\n' "${EXTRA_STEPS[@]}"; exit 0 ;;
+  --show) shift; for s in "$@"; do declare -f "step_$s" || exit 2; done; exit 0 ;;
+esac
 [ "$#" -gt 0 ] && STEPS=("$@")
-
-passed=0; failed=0; summary=()
 for s in "${STEPS[@]}"; do
-  printf '\n\033[1;36m==> %s\033[0m\n' "$s"
-  start=$(date +%s)
-  if "step_$s"; then status=PASS; passed=$((passed + 1)); else status=FAIL; failed=$((failed + 1)); fi
-  summary+=("$(printf '%-14s %s %5ss' "$s" "$status" "$(( $(date +%s) - start ))")")
-  # Without set-up nothing else can pass: stop early with a clear message.
-  if [ "$s" = setup ] && [ "$status" = FAIL ]; then break; fi
+  declare -F "step_$s" >/dev/null || die "unknown step '$s' (scripts/test.sh --list)"
 done
-printf '\n'; printf '%s\n' "${summary[@]}"
-echo "steps: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+
+for s in "${STEPS[@]}"; do
+  # Without set-up nothing else can pass: stop early with a clear message.
+  run_step "$s" "step_$s" || { [ "$s" != setup ] || { log "set-up failed: stopping"; break; }; }
+done
+step_summary steps

@@ -7,11 +7,17 @@ the real `.github/workflows` and on deliberately broken copies, proving each rul
 
 from __future__ import annotations
 
+import copy
 import re
-from dataclasses import dataclass
+import subprocess
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+TEST_SH = REPO / "scripts" / "test.sh"
 
 STAGES = ("dev", "staging", "prod")
 PROTECTED_STAGE = "prod"
@@ -28,6 +34,9 @@ class Workflow:
     name: str
     text: str
     doc: dict
+    # Jobs that call a one-job reusable workflow of this repository, replaced by that job as it
+    # runs for this call (see expand_calls); None: the jobs are the document's.
+    expanded: dict | None = field(default=None, repr=False)
 
     @property
     def triggers(self) -> dict:
@@ -41,6 +50,8 @@ class Workflow:
 
     @property
     def jobs(self) -> dict:
+        if self.expanded is not None:
+            return self.expanded
         return self.doc.get("jobs") or {}
 
 
@@ -49,7 +60,68 @@ def load_workflows(directory: Path) -> dict[str, Workflow]:
     for path in sorted(list(directory.glob("*.yml")) + list(directory.glob("*.yaml"))):
         text = path.read_text()
         flows[path.name] = Workflow(path.name, text, yaml.safe_load(text) or {})
+    for f in flows.values():
+        expand_calls(f, flows)
     return flows
+
+
+LOCAL_CALL = re.compile(r"^\./\.github/workflows/([^/@]+\.ya?ml)$")
+INPUT_REF = re.compile(r"\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}")
+LEVELS = {"none": 0, "read": 1, "write": 2}
+
+
+def _substitute(node, inputs: dict):
+    """`${{ inputs.x }}` -> the caller's value, everywhere in a job (strings only)."""
+    if isinstance(node, dict):
+        return {k: _substitute(v, inputs) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_substitute(v, inputs) for v in node]
+    if isinstance(node, str):
+        return INPUT_REF.sub(lambda m: str(inputs.get(m.group(1), m.group(0))), node)
+    return node
+
+
+def _capped(callee, caller) -> dict:
+    """A called job gets at most what the calling job grants (GitHub's rule)."""
+    callee = callee if isinstance(callee, dict) else {}
+    caller = caller if isinstance(caller, dict) else {}
+    out = {}
+    for scope, level in callee.items():
+        lv = min(LEVELS.get(level, 0), LEVELS.get(caller.get(scope, "none"), 0))
+        out[scope] = next(k for k, v in LEVELS.items() if v == lv)
+    return out
+
+
+def expand_calls(flow: Workflow, flows: dict[str, Workflow]) -> None:
+    """Replace each job that calls a one-job workflow of this repository (`uses: ./.github/...`,
+    e.g. deploy-stage.yml) by that job with the call's inputs substituted, the caller's `needs`
+    and `if`, and permissions capped by the caller's: the job as it really runs. The rules then
+    judge what runs, wherever it is written. Calls of multi-job workflows (ci.yml) stay calls."""
+    jobs = flow.doc.get("jobs") or {}
+    out = {}
+    for job_id, job in jobs.items():
+        m = LOCAL_CALL.match(str(job.get("uses", "")).split("#")[0].strip())
+        callee = flows.get(m.group(1)) if m else None
+        callee_jobs = (callee.doc.get("jobs") or {}) if callee else {}
+        if len(callee_jobs) != 1:
+            out[job_id] = job
+            continue
+        declared = (callee.triggers.get("workflow_call") or {}).get("inputs") or {}
+        inputs = {k: (v or {}).get("default") for k, v in declared.items()}
+        inputs.update(job.get("with") or {})
+        (inner,) = callee_jobs.values()
+        merged = _substitute(copy.deepcopy(inner), inputs)
+        merged["env"] = {**(callee.doc.get("env") or {}), **(merged.get("env") or {})}
+        merged["permissions"] = _capped(merged.get("permissions"), job.get("permissions"))
+        for key in ("needs", "if"):
+            if key in job:
+                merged[key] = job[key]
+            else:
+                merged.pop(key, None)
+        merged["called_from"] = job.get("uses")
+        out[job_id] = merged
+    if out != jobs:
+        flow.expanded = out
 
 
 # ---------------------------------------------------------------------------------------- helpers
@@ -143,14 +215,26 @@ def build_jobs(flow: Workflow) -> list[str]:
     ]
 
 
+def resolve(value: str, flow: Workflow, job: dict) -> str:
+    """`${{ env.X }}` (the workflow's env) and `${{ needs.J.outputs.O }}` (J's declared output, if
+    J is a direct need), resolved as far as the files say."""
+    for _ in range(5):
+        m = re.fullmatch(r"\$\{\{\s*env\.(\w+)\s*\}\}", value)
+        if m:
+            value = str((flow.doc.get("env") or {}).get(m.group(1), value))
+            continue
+        m = re.fullmatch(r"\$\{\{\s*needs\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}", value)
+        if m and m.group(1) in needs_of(job) and m.group(1) in flow.jobs:
+            value = str((flow.jobs[m.group(1)].get("outputs") or {}).get(m.group(2), value))
+            continue
+        break
+    return value
+
+
 def artifact_name(job: dict, flow: Workflow, action: str) -> str | None:
     for s in steps(job):
         if action_name(s.get("uses", "")) == action:
-            name = str((s.get("with") or {}).get("name", ""))
-            m = re.fullmatch(r"\$\{\{\s*env\.(\w+)\s*\}\}", name)
-            if m:
-                name = str((flow.doc.get("env") or {}).get(m.group(1), name))
-            return name
+            return resolve(str((s.get("with") or {}).get("name", "")), flow, job)
     return None
 
 
@@ -338,8 +422,57 @@ def check_promotion_graph(flows: dict[str, Workflow]) -> list[str]:
     return bad
 
 
-def check_ci_runs_the_checks(flows: dict[str, Workflow]) -> list[str]:
-    """The PR workflow runs every check the issue lists (by the commands it runs)."""
+@lru_cache(maxsize=None)
+def test_sh_steps() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(STEPS, EXTRA_STEPS) of scripts/test.sh, as `scripts/test.sh --list[-extra]` prints them."""
+    def ask(flag):
+        out = subprocess.run(["bash", str(TEST_SH), flag], capture_output=True, text=True,
+                             timeout=60, check=True).stdout
+        return tuple(out.split())
+    return ask("--list"), ask("--list-extra")
+
+
+@lru_cache(maxsize=None)
+def test_sh_bodies() -> dict[str, str]:
+    """step name -> the shell function test.sh runs for it (`scripts/test.sh --show STEP`)."""
+    steps_, extra = test_sh_steps()
+    bodies = {}
+    for name in steps_ + extra:
+        bodies[name] = subprocess.run(["bash", str(TEST_SH), "--show", name], capture_output=True,
+                                      text=True, timeout=60, check=True).stdout
+    return bodies
+
+
+TEST_SH_CALL = re.compile(r"(?:^|[;&|]\s*|\s)(?:\./)?scripts/test\.sh((?:[ \t]+[A-Za-z0-9_]+)*)")
+
+
+def test_sh_calls(text: str) -> list[list[str]]:
+    """The argument lists of every `scripts/test.sh STEP...` in some shell text."""
+    return [m.group(1).split() for m in TEST_SH_CALL.finditer(text)]
+
+
+def pr_run_text(flows: dict[str, Workflow]) -> str:
+    pr = [f for f in flows.values() if "pull_request" in f.triggers]
+    return "\n".join(run_text(j) for f in pr for j in f.jobs.values())
+
+
+def check_ci_runs_test_sh(flows: dict[str, Workflow], listed=None) -> list[str]:
+    """One list of checks: the pull-request workflow runs every step of scripts/test.sh's STEPS
+    through `scripts/test.sh STEP...`, and names no step test.sh does not have. A bare
+    `scripts/test.sh` (all steps) counts as all of them."""
+    steps_, extra = listed or test_sh_steps()
+    calls = test_sh_calls(pr_run_text(flows))
+    run = {s for args in calls for s in (args or steps_)}
+    bad = [f"test.sh step `{s}` is not run by any pull_request workflow job" for s in steps_ if s not in run]
+    bad += [f"a pull_request workflow runs `scripts/test.sh {s}`, which test.sh does not define"
+            for s in sorted(run - set(steps_) - set(extra))]
+    return bad
+
+
+def check_ci_runs_the_checks(flows: dict[str, Workflow], bodies=None) -> list[str]:
+    """The PR workflow runs every check the issue lists (by the commands it runs, directly or
+    through the scripts/test.sh steps it calls)."""
+    bodies = test_sh_bodies() if bodies is None else bodies
     required = {
         "rustfmt": r"cargo fmt\b.*--check",
         "clippy -D warnings": r"cargo clippy\b.*-D warnings",
@@ -350,8 +483,9 @@ def check_ci_runs_the_checks(flows: dict[str, Workflow]) -> list[str]:
         "actionlint": r"\bactionlint\b",
         "schema + zizmor + graph test": r"scripts/check-workflows\.sh",
     }
-    pr = [f for f in flows.values() if "pull_request" in f.triggers]
-    text = "\n".join(run_text(j) for f in pr for j in f.jobs.values())
+    text = pr_run_text(flows)
+    called = {s for args in test_sh_calls(text) for s in args}
+    text += "\n" + "\n".join(bodies.get(s, "") for s in sorted(called))
     return [f"no pull_request workflow runs {what}" for what, rx in required.items()
             if not re.search(rx, text)]
 
@@ -365,4 +499,5 @@ ALL_CHECKS = (
     check_triggers,
     check_promotion_graph,
     check_ci_runs_the_checks,
+    check_ci_runs_test_sh,
 )

@@ -66,6 +66,9 @@ class RepoWorkflowPolicy(unittest.TestCase):
     def test_pull_requests_run_every_check(self):
         self.assertHolds(policy.check_ci_runs_the_checks)
 
+    def test_ci_and_test_sh_run_the_same_steps(self):
+        self.assertHolds(policy.check_ci_runs_test_sh)
+
 
 def _flows() -> dict[str, policy.Workflow]:
     return policy.load_workflows(REAL_DIR)
@@ -86,6 +89,15 @@ def _mutated(mutate) -> dict[str, policy.Workflow]:
     flows = copy.deepcopy(_flows())
     mutate(flows)
     return flows
+
+
+def _ci_step_replaced(step: str, by: str):
+    """A mutation: every `scripts/test.sh ... STEP` in ci.yml runs `by` instead of STEP."""
+    def mutate(flows):
+        for job in flows["ci.yml"].jobs.values():
+            for s in job["steps"]:
+                s["run"] = re.sub(rf"(scripts/test\.sh[ \w]*) {step}\b", rf"\1{by}", s.get("run", ""))
+    return mutate
 
 
 class MutationsAreCaught(unittest.TestCase):
@@ -248,20 +260,64 @@ class MutationsAreCaught(unittest.TestCase):
         self.assertCaught(policy.check_promotion_graph, m, "vars.AWS_DEPLOY_ROLE_ARN")
 
     def test_clippy_warnings_allowed(self):
+        # in test.sh's clippy step, which ci.yml runs
+        bodies = {**policy.test_sh_bodies(), "clippy": "cargo clippy --workspace --all-targets"}
+        problems = policy.check_ci_runs_the_checks(_flows(), bodies=bodies)
+        self.assertTrue(any("clippy -D warnings" in p for p in problems), problems)
+
+        # or ci.yml no longer runs that step
+        self.assertCaught(policy.check_ci_runs_the_checks, _ci_step_replaced("clippy", ""), "clippy -D warnings")
+
+    def test_ci_skips_a_test_sh_step(self):
+        # the soak job runs another step instead (a bare `scripts/test.sh` would run all)
+        self.assertCaught(policy.check_ci_runs_test_sh, _ci_step_replaced("soak", " format"), "step `soak` is not run")
+
+    def test_test_sh_gains_a_step_ci_does_not_run(self):
+        steps, extra = policy.test_sh_steps()
+        problems = policy.check_ci_runs_test_sh(_flows(), listed=(steps + ("newcheck",), extra))
+        self.assertTrue(any("step `newcheck` is not run" in p for p in problems), problems)
+
+    def test_ci_runs_a_step_test_sh_lacks(self):
         def m(flows):
-            for s in flows["ci.yml"].jobs["rust"]["steps"]:
-                if "clippy" in s.get("run", ""):
-                    s["run"] = "cargo clippy --workspace --all-targets"
-        self.assertCaught(policy.check_ci_runs_the_checks, m, "clippy -D warnings")
+            flows["ci.yml"].jobs["lint"]["steps"].append({"run": "scripts/test.sh format lintall"})
+        self.assertCaught(policy.check_ci_runs_test_sh, m, "`scripts/test.sh lintall`, which test.sh does not define")
+
+    def _recalled(self, edit) -> dict[str, policy.Workflow]:
+        """Edit release.yml's calling jobs as written, then expand the calls again."""
+        flows = copy.deepcopy(_flows())
+        rel = _release(flows)
+        edit(rel.doc["jobs"])
+        rel.expanded = None
+        policy.expand_calls(rel, flows)
+        return flows
+
+    def test_caller_does_not_grant_id_token(self):
+        def edit(jobs):
+            jobs["deploy-staging"]["permissions"] = {"contents": "read"}
+        problems = policy.check_job_permissions(self._recalled(edit))
+        self.assertTrue(any("deploy-staging: uses" in p and "lacks id-token" in p for p in problems), problems)
+
+    def test_stage_input_misnamed(self):
+        def edit(jobs):
+            jobs["deploy-dev"]["with"]["stage"] = "development"
+        problems = policy.check_promotion_graph(self._recalled(edit))
+        self.assertTrue(any("no job deploys to environment `dev`" in p for p in problems), problems)
+
+    def test_deploy_gets_another_artifact(self):
+        def edit(jobs):
+            jobs["deploy-prod"]["with"]["artifact"] = "rebuilt-assembly"
+        problems = policy.check_promotion_graph(self._recalled(edit))
+        self.assertTrue(any("deploy-prod: does not download the build's artifact" in p for p in problems), problems)
 
     def test_whole_suite_fails_on_a_broken_copy(self):
         """End to end: RepoWorkflowPolicy, run on a mutated copy on disk, exits non-zero."""
         with tempfile.TemporaryDirectory() as tmp:
             broken = Path(tmp) / "workflows"
             shutil.copytree(REAL_DIR, broken)
-            rel = broken / _release(_flows()).name
+            real = _release(_flows())
+            rel = broken / real.name
             doc = yaml.safe_load(rel.read_text())
-            prod = policy.deploy_jobs(policy.Workflow(rel.name, "", doc))["prod"]
+            prod = policy.deploy_jobs(real)["prod"]  # the calling job's id, as written
             doc["jobs"][prod]["needs"] = ["build"]  # prod straight after build: skips staging
             rel.write_text(yaml.safe_dump(doc, sort_keys=False))
             res = subprocess.run(

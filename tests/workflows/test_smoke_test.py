@@ -28,25 +28,22 @@ REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "smoke-test.py"
 SEED = (REPO / "events" / "seed-3tx.json").read_bytes()
 ACCESS_KEY, SECRET_KEY, REGION = "AKIDSMOKETEST", "smoke-secret-key", "eu-west-1"
-GOOD_ANSWER = {
-    "status": "success",
-    "totalCredit": 650.5,
-    "signature": "15f6e99f77968b2e9d2fadcf37ba573a10d0fa53adbed145af145ab44841c69f",
-    "processedAt": "2026-01-01T00:00:00Z",
-    "requestId": "req-seed-0001",
-    "creditCount": 2,
-}
+# A signed-up caller without execute-api:Invoke: valid signature, still refused.
+NOBODY_KEY, NOBODY_SECRET = "AKIDNOBODY", "nobody-secret-key"
+SECRETS = {ACCESS_KEY: SECRET_KEY, NOBODY_KEY: NOBODY_SECRET}
+EXPECTED = json.loads((REPO / "events" / "seed-3tx.expected.json").read_text())
+GOOD_ANSWER = {**EXPECTED, "processedAt": "2026-01-01T00:00:00Z"}
 AUTH_RE = re.compile(
     r"AWS4-HMAC-SHA256 Credential=(?P<key>[^/]+)/(?P<date>\d{8})/(?P<region>[^/]+)/"
     r"(?P<service>[^/]+)/aws4_request, SignedHeaders=(?P<signed>[^,]+), Signature=(?P<sig>[0-9a-f]{64})"
 )
 
 
-def expected_signature(method: str, url: str, headers, body: bytes, signed: list[str]) -> str:
+def expected_signature(method: str, url: str, headers, body: bytes, signed: list[str], key: str) -> str:
     """Recompute the SigV4 signature over exactly the headers the client says it signed."""
     req = AWSRequest(method=method, url=url, data=body, headers={h: headers[h] for h in signed})
     req.context["timestamp"] = headers["X-Amz-Date"]
-    auth = SigV4Auth(Credentials(ACCESS_KEY, SECRET_KEY), "execute-api", REGION)
+    auth = SigV4Auth(Credentials(key, SECRETS[key]), "execute-api", REGION)
     return auth.signature(auth.string_to_sign(req, auth.canonical_request(req)), req)
 
 
@@ -57,6 +54,8 @@ class FakeApi(http.server.ThreadingHTTPServer):
         self.answer_body = json.dumps(GOOD_ANSWER).encode()
         self.requests: list[dict] = []  # what reached the route (after auth)
         self.rejected = 0
+        self.enforce_auth = True  # False: a broken deployment that lets anyone in
+        self.invoke_allowed = {ACCESS_KEY}  # keys whose IAM policy allows execute-api:Invoke
 
     @property
     def base_url(self) -> str:
@@ -82,13 +81,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         url = f"http://{self.headers['Host']}{self.path}"
         ok = (
             m is not None
-            and m["key"] == ACCESS_KEY
+            and m["key"] in SECRETS
+            and m["key"] in self.server.invoke_allowed
             and m["region"] == REGION
             and m["service"] == "execute-api"
             and "host" in m["signed"].split(";")
-            and m["sig"] == expected_signature("POST", url, self.headers, body, m["signed"].split(";"))
+            and m["sig"] == expected_signature(
+                "POST", url, self.headers, body, m["signed"].split(";"), m["key"]
+            )
         )
-        if not ok:
+        if not ok and self.server.enforce_auth:
             self.server.rejected += 1
             self._reply(403, b'{"message":"Forbidden"}')
             return
@@ -134,7 +136,46 @@ class SmokeTestScript(unittest.TestCase):
         self.assertEqual(sent["path"], "/dev/transactions")
         self.assertEqual(sent["body"], SEED)
         self.assertEqual(sent["headers"]["Content-Type"], "application/json")
-        self.assertEqual(self.api.rejected, 0)
+        # Then the refusals: unsigned, and signed with a wrong secret.
+        self.assertEqual(self.api.rejected, 2)
+        self.assertIn("PASS unsigned request -> 403", res.stdout)
+        self.assertIn("PASS wrong signature -> 403", res.stdout)
+
+    def test_caller_without_invoke_permission_is_refused(self):
+        res = run_smoke("--api-url", self.api.base_url, "--not-allowed-key", f"{NOBODY_KEY}:{NOBODY_SECRET}")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertIn("PASS caller without execute-api:Invoke -> 403", res.stdout)
+        self.assertEqual(self.api.rejected, 3)
+
+    def test_caller_without_invoke_permission_let_in_fails(self):
+        self.api.invoke_allowed = {ACCESS_KEY, NOBODY_KEY}
+        res = run_smoke("--api-url", self.api.base_url, "--not-allowed-key", f"{NOBODY_KEY}:{NOBODY_SECRET}")
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("caller without execute-api:Invoke: expected HTTP 403, got 200", res.stderr)
+
+    def test_api_without_iam_auth_fails(self):
+        self.api.enforce_auth = False
+        res = run_smoke("--api-url", self.api.base_url)
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("unsigned request: expected HTTP 403, got 200", res.stderr)
+        # Explicitly told the endpoint has no IAM auth (an external emulator): only the answer counts.
+        res = run_smoke("--api-url", self.api.base_url, "--no-refusal-checks")
+        self.assertEqual(res.returncode, 0, res.stderr)
+
+    def test_total_written_differently_fails(self):
+        total = json.dumps(EXPECTED["totalCredit"])
+        body = json.dumps(GOOD_ANSWER).replace(f'"totalCredit": {total}', f'"totalCredit": {total}0')
+        self.assertIn(f"{total}0", body)
+        self.api.answer_body = body.encode()
+        res = run_smoke("--api-url", self.api.base_url)
+        self.assertEqual(res.returncode, 1)
+        self.assertIn(f"totalCredit: not written as {total}", res.stderr)
+
+    def test_processed_at_must_be_a_timestamp(self):
+        self.api.answer_body = json.dumps(dict(GOOD_ANSWER, processedAt="yesterday")).encode()
+        res = run_smoke("--api-url", self.api.base_url)
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("processedAt", res.stderr)
 
     def test_wrong_signature_in_answer_fails(self):
         bad = dict(GOOD_ANSWER, signature="0" * 64)
@@ -144,7 +185,7 @@ class SmokeTestScript(unittest.TestCase):
         self.assertIn("signature: expected", res.stderr)
 
     def test_wrong_total_fails_even_if_close(self):
-        self.api.answer_body = json.dumps(dict(GOOD_ANSWER, totalCredit=650.50000001)).encode()
+        self.api.answer_body = json.dumps(dict(GOOD_ANSWER, totalCredit=EXPECTED["totalCredit"] + 1e-8)).encode()
         res = run_smoke("--api-url", self.api.base_url)
         self.assertEqual(res.returncode, 1)
         self.assertIn("totalCredit", res.stderr)
