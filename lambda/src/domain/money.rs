@@ -275,7 +275,7 @@ fn write_decimal(f: &mut fmt::Formatter<'_>, units: i128) -> fmt::Result {
         return Ok(());
     }
     let mut width = SCALE as usize;
-    while fraction % 10 == 0 {
+    while fraction.is_multiple_of(10) {
         fraction /= 10;
         width -= 1;
     }
