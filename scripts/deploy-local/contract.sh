@@ -82,7 +82,7 @@ check_docs_call_lines() {
   cat "$dir/stdout"; echo
   assert_seed_answer "$dir/out.json" || { fail "aws lambda invoke line: wrong answer"; return 1; }
   # (MiniStack re-serializes an invoke's payload with spaces; curl's answer is the function's bytes.)
-  local n; n=$(grep -Eo "\"signature\": ?\"$SEED_SIGNATURE\"" "$dir/stdout" | wc -l)
+  local n; n=$(grep -Eo "\"signature\": ?\"$(seed_expected signature)\"" "$dir/stdout" | wc -l)
   [ "$n" -eq 2 ] || { fail "want the seed answer from the invoke and the curl line, got $n"; return 1; }
   CHECK_DETAIL="aws lambda invoke <FunctionName>:live and curl --aws-sigv4 as $user: the seed answer"
 }
