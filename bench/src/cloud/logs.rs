@@ -25,6 +25,9 @@ const MAX_PAGES: usize = 5;
 const ID_GRACE: Duration = Duration::from_secs(3);
 /// CloudWatch Logs filter pattern for any report, text or JSON: `?` terms match either.
 pub const ANY_REPORT_PATTERN: &str = r#"?"REPORT RequestId" ?"platform.report""#;
+/// The same as one query per form, for emulators whose filter ignores `?` alternatives
+/// (MiniStack 1.5 answers the combined pattern with nothing).
+const EACH_REPORT_PATTERN: [&str; 2] = [r#""REPORT RequestId""#, r#""platform.report""#];
 
 /// Where a REPORT line was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +105,11 @@ impl CloudBench {
                 let mut lines = self
                     .report_lines(log_group, ANY_REPORT_PATTERN, sent_ms)
                     .await?;
+                if lines.is_empty() {
+                    for pattern in EACH_REPORT_PATTERN {
+                        lines.extend(self.report_lines(log_group, pattern, sent_ms).await?);
+                    }
+                }
                 lines.sort_by_key(|(ts, _)| *ts);
                 let unclaimed = lines.iter().find(|(ts, line)| {
                     *ts >= sent_ms - 10 && !self.claims.is_claimed(&claim_key(line))
