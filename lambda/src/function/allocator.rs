@@ -1,8 +1,8 @@
 //! The global allocator for the binaries: mimalloc, configured before anything allocates.
 //!
 //! mimalloc commits its first arena eagerly by default, and it does so before `main` runs (its
-//! own constructor, or the first allocation of Rust's runtime): measured here, an idle
-//! function's peak RSS was 9-10 MB instead of 3-4 MB. Setting the option from `main` is too
+//! own constructor, or the first allocation of Rust's runtime), which more than doubled an idle
+//! function's peak RSS (README, "Measured figures"). Setting the option from `main` is too
 //! late, so [`tuned_allocator!`] also installs an ELF constructor with priority 99, which runs
 //! before mimalloc's (default-priority) constructor and before Rust's runtime.
 
@@ -20,8 +20,8 @@ pub extern "C" fn configure_mimalloc() {
 }
 
 /// Hands memory mimalloc holds free back to the OS at once. Called after a rare huge event's
-/// buffers were dropped: without it, mimalloc keeps those pages for reuse (measured: ~20 MB
-/// resident after three 6 MB events, against 5 MB before them).
+/// buffers were dropped: without it, mimalloc keeps those pages for reuse and the process stays
+/// at its peak (README, "Measured figures").
 pub fn return_free_memory() {
     // SAFETY: mi_collect only walks mimalloc's own free lists; `force` purges them now.
     unsafe { libmimalloc_sys::mi_collect(true) };
