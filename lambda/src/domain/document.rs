@@ -109,10 +109,7 @@ impl<'s> Document<'s> {
     }
 
     fn syntax(&self, at: usize, problem: impl fmt::Display) -> InputError {
-        InputError::new(
-            ErrorCode::InvalidJson,
-            format!("{} is not valid JSON: {problem} near byte {at}", self.what),
-        )
+        InputError::invalid_json(self.what, format_args!("{problem} near byte {at}"))
     }
 
     /// The byte offset of token `i`, or the document's length past the last one.
@@ -720,12 +717,7 @@ fn unescape_into(raw: &[u8], out: &mut Vec<u8>) {
 #[cold]
 fn stage1_error(source: &[u8], kind: &simd_json::ErrorType, what: &str) -> InputError {
     use simd_json::ErrorType as T;
-    let invalid = |problem: fmt::Arguments<'_>| {
-        InputError::new(
-            ErrorCode::InvalidJson,
-            format!("{what} is not valid JSON: {problem}"),
-        )
-    };
+    let invalid = |problem: fmt::Arguments<'_>| InputError::invalid_json(what, problem);
     match kind {
         T::InputTooLarge => {
             InputError::new(ErrorCode::PayloadTooLarge, format!("{what} is too large"))

@@ -75,6 +75,32 @@ impl InputError {
     pub fn payload(path: impl fmt::Display, problem: impl fmt::Display) -> Self {
         InputError::new(ErrorCode::InvalidPayload, format!("{path}: {problem}"))
     }
+
+    /// `path: expected a string, found a number` (`found` is the value's kind).
+    pub(crate) fn expected(path: impl fmt::Display, what: &str, found: &str) -> Self {
+        InputError::payload(path, format_args!("expected {what}, found {found}"))
+    }
+
+    /// A field given twice: refused, since either value would be a guess.
+    pub(crate) fn duplicate(path: impl fmt::Display) -> Self {
+        InputError::payload(path, "duplicate field")
+    }
+
+    /// `what is not valid JSON: problem`, what being the document ("payload", "body").
+    pub(crate) fn invalid_json(what: &str, problem: impl fmt::Display) -> Self {
+        InputError::new(
+            ErrorCode::InvalidJson,
+            format!("{what} is not valid JSON: {problem}"),
+        )
+    }
+}
+
+/// Marks `field` as seen; an [`InputError::duplicate`] if it already was.
+pub(crate) fn once(seen: &mut bool, field: &str) -> Result<(), InputError> {
+    if std::mem::replace(seen, true) {
+        return Err(InputError::duplicate(field));
+    }
+    Ok(())
 }
 
 impl fmt::Display for InputError {

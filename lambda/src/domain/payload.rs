@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::domain::document::{CompactKey, Cursor, Document, Scalar, Value};
-use crate::domain::error::{ErrorCode, InputError};
+use crate::domain::error::{once, ErrorCode, InputError};
 use crate::domain::money::Amount;
 
 /// One transaction, borrowed from the input (unescaped copies only where it had escapes).
@@ -34,12 +34,7 @@ pub fn read_batch<'s>(
     document.read(|cursor| {
         match cursor.value()? {
             Value::Object => {}
-            other => {
-                return Err(InputError::payload(
-                    "payload",
-                    format_args!("expected a JSON object, found {}", other.kind()),
-                ))
-            }
+            other => return Err(expected("payload", "a JSON object", other)),
         }
         let mut request_id = None;
         let mut seen_request_id = false;
@@ -55,7 +50,7 @@ pub fn read_batch<'s>(
                 Ok(())
             } else if key.eq_str("transactions") {
                 if count.is_some() {
-                    return Err(duplicate("transactions"));
+                    return Err(InputError::duplicate("transactions"));
                 }
                 match c.value()? {
                     Value::Array => {}
@@ -174,10 +169,7 @@ impl fmt::Display for Path {
 }
 
 fn expected(path: impl fmt::Display, what: &str, found: Value<'_>) -> InputError {
-    InputError::payload(
-        path,
-        format_args!("expected {what}, found {}", found.kind()),
-    )
+    InputError::expected(path, what, found.kind())
 }
 
 fn missing(index: usize, field: &str) -> InputError {
@@ -187,20 +179,12 @@ fn missing(index: usize, field: &str) -> InputError {
     )
 }
 
-fn duplicate(path: impl fmt::Display) -> InputError {
-    InputError::payload(path, "duplicate field")
-}
-
-fn once(seen: &mut bool, field: &str) -> Result<(), InputError> {
-    if std::mem::replace(seen, true) {
-        return Err(duplicate(field));
-    }
-    Ok(())
-}
-
 fn set_once<T>(slot: &Option<T>, index: usize, field: &str) -> Result<(), InputError> {
     if slot.is_some() {
-        return Err(duplicate(format_args!("{}.{field}", Path(index, ""))));
+        return Err(InputError::duplicate(format_args!(
+            "{}.{field}",
+            Path(index, "")
+        )));
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use crate::domain::document::{Document, JsonStr, Value};
-use crate::domain::error::{ErrorCode, InputError};
+use crate::domain::error::{once, ErrorCode, InputError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventKind {
@@ -155,12 +155,7 @@ pub fn read_http_request<'s>(document: &Document<'s>) -> Result<HttpRequest<'s>,
                 request.body = match c.field_value(&"body")? {
                     Value::String(s) => Some(s),
                     Value::Null => None,
-                    other => {
-                        return Err(InputError::payload(
-                            "body",
-                            format_args!("expected a string, found {}", other.kind()),
-                        ))
-                    }
+                    other => return Err(InputError::expected("body", "a string", other.kind())),
                 };
                 Ok(())
             } else if key.eq_str("isBase64Encoded") {
@@ -168,9 +163,10 @@ pub fn read_http_request<'s>(document: &Document<'s>) -> Result<HttpRequest<'s>,
                 request.is_base64 = match c.value()? {
                     Value::Bool(b) => b,
                     other => {
-                        return Err(InputError::payload(
+                        return Err(InputError::expected(
                             "isBase64Encoded",
-                            format_args!("expected a boolean, found {}", other.kind()),
+                            "a boolean",
+                            other.kind(),
                         ))
                     }
                 };
@@ -181,10 +177,7 @@ pub fn read_http_request<'s>(document: &Document<'s>) -> Result<HttpRequest<'s>,
                     Value::Object => c.members(|c, name| {
                         if name.text().eq_ignore_ascii_case("content-type") {
                             if request.content_type.is_some() {
-                                return Err(InputError::payload(
-                                    "headers.content-type",
-                                    "duplicate field",
-                                ));
+                                return Err(InputError::duplicate("headers.content-type"));
                             }
                             match c.field_value(&"headers.content-type")? {
                                 Value::String(v) => request.content_type = Some(v.text()),
@@ -196,10 +189,7 @@ pub fn read_http_request<'s>(document: &Document<'s>) -> Result<HttpRequest<'s>,
                         }
                     }),
                     Value::Null => Ok(()),
-                    other => Err(InputError::payload(
-                        "headers",
-                        format_args!("expected an object, found {}", other.kind()),
-                    )),
+                    other => Err(InputError::expected("headers", "an object", other.kind())),
                 }
             } else {
                 c.skip()
@@ -207,13 +197,6 @@ pub fn read_http_request<'s>(document: &Document<'s>) -> Result<HttpRequest<'s>,
         })?;
         Ok(request)
     })
-}
-
-fn once(seen: &mut bool, field: &str) -> Result<(), InputError> {
-    if std::mem::replace(seen, true) {
-        return Err(InputError::payload(field, "duplicate field"));
-    }
-    Ok(())
 }
 
 /// `application/json`, `application/json; charset=utf-8`, or any `+json` type is accepted;

@@ -11,7 +11,7 @@ use crate::domain::payload::{read_batch, BatchInfo};
 use crate::function::envelope::{
     check_content_type, classify, read_http_request, sniff_kind, EventKind, HttpRequest,
 };
-use crate::function::response::{write_error, write_http, write_success};
+use crate::function::response::{write_http, write_http_error, write_success};
 
 /// Lambda's synchronous invocation payload limit (6 MB). Lambda applies it to the whole event,
 /// so no event, direct or from API Gateway, can be larger when it comes from Lambda.
@@ -80,9 +80,7 @@ impl Processor {
                     return Reply::Failure(too_large("payload", event.len()));
                 }
                 EventKind::ApiGateway if event.len() > MAX_EVENT_BYTES => {
-                    let err = too_large("body", event.len());
-                    write_error(answer, &err);
-                    write_http(envelope, err.code.http_status(), answer);
+                    write_http_error(envelope, answer, &too_large("body", event.len()));
                     return Reply::Response(envelope);
                 }
                 EventKind::ApiGateway => {}
@@ -112,10 +110,7 @@ impl Processor {
                         write_success(answer, &summary, &info, now);
                         write_http(envelope, 200, answer);
                     }
-                    Err(err) => {
-                        write_error(answer, &err);
-                        write_http(envelope, err.code.http_status(), answer);
-                    }
+                    Err(err) => write_http_error(envelope, answer, &err),
                 }
                 Reply::Response(envelope)
             }

@@ -39,6 +39,13 @@ pub fn write_error(out: &mut Vec<u8>, err: &InputError) {
     out.extend_from_slice(b"}}");
 }
 
+/// The API Gateway answer to `err`: its error document (written into `body`, a scratch
+/// buffer) inside a proxy response with the error's HTTP status.
+pub fn write_http_error(out: &mut Vec<u8>, body: &mut Vec<u8>, err: &InputError) {
+    write_error(body, err);
+    write_http(out, err.code.http_status(), body);
+}
+
 /// An API Gateway proxy response carrying `body` (JSON text) with `status`.
 pub fn write_http(out: &mut Vec<u8>, status: u16, body: &[u8]) {
     out.clear();
