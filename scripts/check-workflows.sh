@@ -33,8 +33,12 @@ if [ "${#workflows[@]}" -eq 0 ]; then
   exit 2
 fi
 
-# 1. Schema: GitHub's workflow and dependabot formats, as vendored by check-jsonschema.
+# 1. Schema: GitHub's workflow, action and dependabot formats, as vendored by check-jsonschema.
 run_step "schema: ${#workflows[@]} workflow(s)" check-jsonschema --builtin-schema vendor.github-workflows "${workflows[@]}"
+actions=(.github/actions/*/action.yml .github/actions/*/action.yaml)
+if [ "${#actions[@]}" -gt 0 ]; then
+  run_step "schema: ${#actions[@]} composite action(s)" check-jsonschema --builtin-schema vendor.github-actions "${actions[@]}"
+fi
 if [ -f .github/dependabot.yml ]; then
   run_step "schema: dependabot.yml" check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 fi

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Local rehearsal of the GitHub Actions pipeline. ci.yml's jobs each run `scripts/test.sh setup
-# STEP...`, together every step of `scripts/test.sh --list` (tests/workflows checks that), so the
-# checks are rehearsed by running those same steps; then release.yml's build job (the zip, one
-# synth per stage), a check that the artifact the deploy jobs receive is deployable as is (each
-# `cdk.out/<stage>` is a self-contained cloud assembly that `cdk deploy --app` accepts), and the
-# signed smoke test if you give it an endpoint.
+# Local rehearsal of the GitHub Actions pipeline. ci.yml's jobs each run `scripts/test.sh setup`
+# (through .github/actions/setup) and then `scripts/test.sh STEP...`, together every step of
+# `scripts/test.sh --list` (tests/workflows checks that), so the checks are rehearsed by running
+# those same steps; then release.yml's build job (the zip, one synth per stage), a check that the
+# artifact the deploy jobs receive is deployable as is (each `cdk.out/<stage>` is a self-contained
+# cloud assembly that `cdk deploy --app` accepts), and the signed smoke test if you give it an
+# endpoint.
 #
 #   scripts/rehearse-pipeline.sh                     everything
 #   REHEARSE_SKIP_SETUP=1 scripts/rehearse-pipeline.sh    skip the `setup` step

@@ -125,8 +125,34 @@ def expand_calls(flow: Workflow, flows: dict[str, Workflow]) -> None:
 
 
 # ---------------------------------------------------------------------------------------- helpers
+LOCAL_ACTION = re.compile(r"^\./(\.github/actions/[^@\s]+)$")
+
+
+@lru_cache(maxsize=None)
+def local_action(path: str) -> tuple[str, dict]:
+    """(text, document) of a composite action of this repository (`uses: ./.github/actions/x`)."""
+    directory = REPO / path
+    file = directory / "action.yml" if (directory / "action.yml").exists() else directory / "action.yaml"
+    text = file.read_text()
+    return text, yaml.safe_load(text) or {}
+
+
+def local_actions() -> dict[str, str]:
+    """Every composite action of this repository: path -> text."""
+    found = sorted((REPO / ".github" / "actions").glob("*/action.y*ml"))
+    return {str(p.relative_to(REPO)): p.read_text() for p in found}
+
+
 def steps(job: dict) -> list[dict]:
-    return job.get("steps") or []
+    """A job's steps, with the steps of each composite action of this repository it uses
+    following the step that uses it (so the rules see what the job really runs)."""
+    out = []
+    for s in job.get("steps") or []:
+        out.append(s)
+        m = LOCAL_ACTION.match(str(s.get("uses", "")).split("#")[0].strip())
+        if m:
+            out.extend(((local_action(m.group(1))[1].get("runs") or {}).get("steps")) or [])
+    return out
 
 
 def uses_of(job: dict) -> list[str]:
@@ -303,12 +329,13 @@ def check_pinned_uses(flows: dict[str, Workflow]) -> list[str]:
 def check_version_comments(flows: dict[str, Workflow]) -> list[str]:
     """Each SHA pin says which release it is (what dependabot updates and reviewers read)."""
     bad = []
-    for f in flows.values():
-        for n, line in enumerate(f.text.splitlines(), 1):
+    texts = {f.name: f.text for f in flows.values()} | local_actions()
+    for name, text in texts.items():
+        for n, line in enumerate(text.splitlines(), 1):
             m = re.match(r"\s*(-\s*)?uses:\s*(\S+)(.*)$", line)
             if m and "@" in m.group(2) and not m.group(2).startswith("./"):
                 if not VERSION_COMMENT.search(m.group(3)):
-                    bad.append(f"{f.name}:{n}: `{m.group(2)}` has no `# vX.Y.Z` comment")
+                    bad.append(f"{name}:{n}: `{m.group(2)}` has no `# vX.Y.Z` comment")
     return bad
 
 

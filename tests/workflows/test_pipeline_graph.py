@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+from unittest import mock
 from pathlib import Path
 
 import yaml
@@ -160,6 +161,38 @@ class MutationsAreCaught(unittest.TestCase):
             f = flows["ci.yml"]
             f.text = re.sub(r"(uses: actions/checkout@[0-9a-f]{40}) # v[\d.]+", r"\1", f.text, 1)
         self.assertCaught(policy.check_version_comments, m, "no `# vX.Y.Z` comment")
+
+    # The shared set-up action (.github/actions/setup) is read from disk: these mutate what the
+    # rules are given for it instead.
+    def _setup_action_mutated(self, mutate):
+        text, doc = policy.local_action(".github/actions/setup")
+        doc = copy.deepcopy(doc)
+        text = mutate(text, doc) or text
+        return (mock.patch.object(policy, "local_action", lambda path: (text, doc)),
+                mock.patch.object(policy, "local_actions",
+                                  lambda: {".github/actions/setup/action.yml": text}))
+
+    def assertCaughtInSetupAction(self, check, mutate, needle: str):
+        first, second = self._setup_action_mutated(mutate)
+        with first, second:
+            problems = check(_flows())
+        self.assertTrue(any(needle in p for p in problems),
+                        f"{check.__name__} missed the mutation (wanted {needle!r}); got {problems}")
+
+    def test_tag_inside_the_setup_action(self):
+        def m(text, doc):
+            doc["runs"]["steps"][0]["uses"] = "actions/setup-python@v5"
+        self.assertCaughtInSetupAction(policy.check_pinned_uses, m, "actions/setup-python@v5")
+
+    def test_missing_version_comment_inside_the_setup_action(self):
+        def m(text, doc):
+            return re.sub(r"(uses: actions/setup-python@[0-9a-f]{40}) # v[\d.]+", r"\1", text, 1)
+        self.assertCaughtInSetupAction(policy.check_version_comments, m, "no `# vX.Y.Z` comment")
+
+    def test_setup_step_dropped_from_the_setup_action(self):
+        def m(text, doc):
+            doc["runs"]["steps"] = [s for s in doc["runs"]["steps"] if "run" not in s]
+        self.assertCaughtInSetupAction(policy.check_ci_runs_test_sh, m, "`setup` is not run")
 
     def test_static_aws_keys(self):
         def m(flows):
