@@ -4,7 +4,8 @@
 #   - the seed event: the seed's signature and total (events/seed-3tx.expected.json), and only the
 #     published handler's keys (status, totalCredit, signature, processedAt in RFC 3339);
 #   - contenders/go/testdata: the published handler's float64 totals, reproduced rather than
-#     fixed (0.1 + 0.2 = 0.30000000000000004; 999999999999999.99 becomes 1000000000000000).
+#     fixed (0.1 + 0.2 = 0.30000000000000004; 999999999999999.99 becomes 1000000000000000), and
+#     encoding/json's error for an amount beyond float64 (1e400).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LOG_TAG=go
@@ -22,14 +23,16 @@ done
 cargo build --locked -p lambda-bench --bin lambda-bench
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$TARGET_DIR/debug/lambda-bench" run -q --cold 1 --runs 3 --export-json "$work/run.json" \
+# Warm runs cycle through the events: 8 cover the seed and every testdata event twice.
+"$TARGET_DIR/debug/lambda-bench" run -q --cold 1 --runs 8 --export-json "$work/run.json" \
   amd64="$TARGET_DIR/go/amd64/bootstrap" arm64="$TARGET_DIR/go/arm64/bootstrap" \
   -e events/seed-3tx.json -e "$TESTDATA" >/dev/null
 
-# answer TARGET EVENT: the body of TARGET's first answer to EVENT, when it was a response.
+# answer TARGET EVENT [STATUS]: the text of TARGET's first answer to EVENT, if it had STATUS (ok:
+# a response; function-error: "errorType: errorMessage").
 answer() {
-  jq -er --arg t "$1" --arg e "$2" \
-    '.targets[] | select(.name == $t) | .answers[] | select(.event == $e and .status == "ok") | .text' \
+  jq -er --arg t "$1" --arg e "$2" --arg s "${3:-ok}" \
+    '.targets[] | select(.name == $t) | .answers[] | select(.event == $e and .status == $s) | .text' \
     "$work/run.json"
 }
 
@@ -54,6 +57,12 @@ for arch in amd64 arm64; do
       failed=1
     fi
   done
+  if error=$(answer "$arch" amount-1e400 function-error) && [[ "$error" == "UnmarshalTypeError: "* ]]; then
+    log "ok: $arch amount-1e400: $error"
+  else
+    log "FAIL: $arch amount-1e400: expected an UnmarshalTypeError function error, got ${error:-no such answer}"
+    failed=1
+  fi
 done
 [ "$failed" -eq 0 ] || die "the Go contender does not answer as the published handler does"
 log "ok: the Go contender (amd64, arm64) answers as the published handler does"
