@@ -55,6 +55,11 @@ else
   (cd "$work" && go mod edit -replace "$LAMBDA_GO=$shared")
 fi
 
+# Held to Go's own standards before it is measured: gofmt-clean, no `go vet` finding.
+unformatted=$("$(go env GOROOT)/bin/gofmt" -l "$GO_SRC")
+[ -z "$unformatted" ] || die "not gofmt-formatted: $unformatted"
+(cd "$work" && go vet .)
+
 for arch in amd64 arm64; do
   mkdir -p "$OUT/$arch"
   (cd "$work" && GOOS=linux GOARCH="$arch" go build -tags lambda.norpc -ldflags "-s -w" -o "$OUT/$arch/bootstrap" .)
