@@ -9,7 +9,7 @@ use bytes::Bytes;
 use crate::error::Result;
 use crate::invocation::{FunctionError, Invocation, Outcome};
 use crate::process::{ExitInfo, FunctionProcess, SpawnConfig};
-use crate::runtime_api::{new_request_id, ApiConfig, ApiInit, RuntimeApi};
+use crate::runtime_api::{new_request_id, ApiConfig, ApiInit, Fault, RuntimeApi};
 
 /// How long after a process exit a pending result may still arrive (it was posted, then the
 /// process died while the server was reading it).
@@ -51,12 +51,25 @@ impl LocalFunction {
     /// the end of its init phase. `Err` only when the process cannot be started at all; a
     /// function that fails its init is returned with [`InitStatus`] saying how.
     pub async fn start(cfg: &SpawnConfig, init_timeout: Duration) -> Result<LocalFunction> {
+        LocalFunction::start_with_faults(cfg, init_timeout, &[]).await
+    }
+
+    /// [`LocalFunction::start`] with faults queued on the API before the process is spawned
+    /// (so that even its first request can meet one).
+    pub async fn start_with_faults(
+        cfg: &SpawnConfig,
+        init_timeout: Duration,
+        faults: &[Fault],
+    ) -> Result<LocalFunction> {
         let api = RuntimeApi::start_with(ApiConfig {
             function_name: cfg.function_name.clone(),
             region: cfg.region.clone(),
             ..ApiConfig::default()
         })
         .await?;
+        for fault in faults {
+            api.inject(fault.clone());
+        }
         let mut process = FunctionProcess::spawn(cfg, api.addr())?;
         let spawned_at = process.spawned_at();
         let ready = tokio::select! {
