@@ -20,6 +20,8 @@ pub fn count_options(args: &CountArgs) -> Result<lambda_bench::count::CountOptio
             .unwrap_or_else(|| PathBuf::from("target"));
         target.join("qemu-plugin/libinsncount.so")
     });
+    // qemu runs in the function's task root: a relative path would not resolve there.
+    let plugin = std::path::absolute(&plugin)?;
     let qemu = lambda_bench::process::find_in_path(&args.qemu).ok_or_else(|| {
         Error::usage(format!(
             "{} is not on PATH (Debian: apt-get install qemu-user; qemu-aarch64-static cannot \

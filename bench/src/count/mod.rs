@@ -175,7 +175,8 @@ pub async fn count_all(
         out.push(count_target(&mut ws, target, events, opts, progress).await?);
     }
     let mut emulator = qemu_argv(opts, std::path::Path::new("REPORT"));
-    emulator.pop(); // the plugin argument: its path is this machine's
+    emulator.truncate(emulator.len() - 2); // `-plugin PATH,...`: the path is this machine's
+    emulator.push("-plugin libinsncount.so".to_owned());
     Ok(CountResults {
         tool: env!("CARGO_PKG_NAME").to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),

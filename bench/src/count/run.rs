@@ -10,6 +10,7 @@
 use std::fs::File;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::plugin::PluginReport;
 use super::CountOptions;
@@ -17,7 +18,7 @@ use crate::benchmark::Event;
 use crate::error::{Error, Result};
 use crate::invocation::Outcome;
 use crate::process::SpawnConfig;
-use crate::runtime_api::Fault;
+use crate::runtime_api::{ApiConfig, Fault};
 use crate::session::{InitStatus, LocalFunction};
 use crate::Wrapper;
 
@@ -25,6 +26,9 @@ use crate::Wrapper;
 pub const FIXED_DIR: &str = "/tmp/lambda-bench-count";
 /// The guest's argv[0].
 pub const FIXED_ARGV0: &str = "bootstrap";
+/// The API's clock for deadlines and trace ids: 2100-01-01T00:00:00Z, so deadlines lie in the
+/// future (a runtime may skip an event past its deadline) and keep their 13 digits.
+const FIXED_EPOCH: Duration = Duration::from_secs(4_102_444_800);
 /// `AWS_LAMBDA_LOG_STREAM_NAME` (Lambda's is dated and random).
 const FIXED_LOG_STREAM: &str = "2026/01/01/[$LATEST]00000000000000000000000000000000";
 
@@ -112,14 +116,20 @@ pub async fn counted_run(
     let n = if event.is_some() { n } else { 0 };
     // The GET after the last event is closed unanswered: the runtime's loop ends and it exits.
     let last = Fault::NextDropNth(n as u64 + 1);
-    let mut f = LocalFunction::start_with_faults(&cfg, opts.init_timeout, &[last]).await?;
+    let api = ApiConfig {
+        fixed_epoch: Some(FIXED_EPOCH),
+        ..ApiConfig::default()
+    };
+    let mut f = LocalFunction::start_with_api(&cfg, opts.init_timeout, api, &[last]).await?;
     match &f.init().status {
         InitStatus::Ready => {}
         other => return Err(failure(&f, &format!("init did not finish: {other:?}"))),
     }
     if let Some(event) = event {
         for i in 0..n {
-            let done = f.invoke(event.payload.clone(), opts.timeout).await;
+            // Fixed ids: the runtime parses and echoes them, so they are part of its input.
+            let id = format!("00000000-0000-4000-8000-{:012}", i + 1);
+            let done = f.invoke_as(id, event.payload.clone(), opts.timeout).await;
             match done.outcome {
                 Outcome::Response(_) | Outcome::FunctionError(_) => {}
                 other => {

@@ -122,9 +122,11 @@ async fn next(shared: &Shared, arrived: Instant) -> Reply {
         if !shared.mark_delivered(&event.request_id, now) {
             continue; // given up by its caller before anyone asked for it
         }
-        let epoch = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
+        let epoch = shared.config.fixed_epoch.unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default()
+        });
         let deadline_ms = (epoch + event.timeout).as_millis();
         let cfg = &shared.config;
         let arn = format!(
