@@ -44,7 +44,10 @@ bench="$T/tool/lambda-bench"
 # The 100k event: reproducible (ChaCha8 with a fixed seed; gen_batch's tests pin its bytes).
 mkdir -p "$T/count" out
 p100k="$T/count/p100k.json"
-[ -s "$p100k" ] || cargo run --locked --release -q -p transactions-lambda --example gen_batch -- -n 100000 >"$p100k"
+if [ ! -s "$p100k" ]; then
+  cargo run --locked --release -q -p transactions-lambda --example gen_batch -- -n 100000 >"$p100k.tmp"
+  mv "$p100k.tmp" "$p100k"
+fi
 events=(-e events/seed-3tx.json -e "$p100k")
 
 case "$mode" in

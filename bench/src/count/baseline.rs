@@ -40,7 +40,7 @@ pub struct BaselineEvent {
 
 pub const DEFAULT_ABOUT: &str = "lambda-bench count baseline (instructions under qemu -cpu \
     neoverse-n1, see README \"arm64 (Graviton2 model)\"). Regenerate with \
-    `scripts/count-gate.sh --update-baseline` and commit it with the change that moved the counts.";
+    `scripts/count-arm64.sh --update-baseline` and commit it with the change that moved the counts.";
 
 impl Baseline {
     pub fn read(path: &Path) -> Result<Baseline> {
