@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# What the project's scripts share: the project's Node first on PATH, logging, a timed step runner,
-# `npm ci` when the lock file changed, and the local AWS emulator (MiniStack) started and stopped by process group.
+# What the project's scripts share: the project's Node first on PATH, logging, a timed step
+# runner, `npm ci` when the lock file changed, and the local AWS emulator (MiniStack) started and
+# stopped by process group.
 #   . "$(dirname "$0")/lib.sh"        (from scripts/; set LOG_TAG first to name the log lines)
 # Nothing here changes the shell options or the working directory of the script that sources it.
 

