@@ -311,6 +311,29 @@ async fn times_out_whether_or_not_the_event_was_taken() {
 }
 
 #[tokio::test]
+async fn next_drop_from_n_closes_that_get_and_every_retry() {
+    let api = RuntimeApi::start().await.unwrap();
+    api.inject(Fault::NextDropFrom(2));
+    let mut client = connect(&api).await;
+    let invoke = api.invoke(&b"{}"[..], Duration::from_secs(2));
+    let runtime = async {
+        let event = send(&mut client, "GET", NEXT, &[], b"").await.unwrap();
+        let path = format!(
+            "/2018-06-01/runtime/invocation/{}/response",
+            request_id(&event)
+        );
+        send(&mut client, "POST", &path, &[], b"ok").await.unwrap();
+    };
+    let (out, ()) = tokio::join!(invoke, runtime);
+    assert_eq!(out.outcome, Outcome::Response(Bytes::from_static(b"ok")));
+    // The second GET, and a retry on a new connection, are both closed unanswered.
+    assert!(send(&mut client, "GET", NEXT, &[], b"").await.is_err());
+    let mut retry = connect(&api).await;
+    assert!(send(&mut retry, "GET", NEXT, &[], b"").await.is_err());
+    assert_eq!(api.stats().next_requests, 3);
+}
+
+#[tokio::test]
 async fn injected_faults_on_next() {
     let api = RuntimeApi::start().await.unwrap();
     api.inject(Fault::NextStatus(500));
