@@ -55,6 +55,25 @@ async fn send(
     })
 }
 
+/// One invocation served over `client`: the runtime takes the event and posts `body`.
+async fn serve_one(
+    api: &RuntimeApi,
+    client: &mut SendRequest<Full<Bytes>>,
+    body: &'static [u8],
+) -> Outcome {
+    let invoke = api.invoke(&b"{}"[..], Duration::from_secs(2));
+    let runtime = async {
+        let event = send(client, "GET", NEXT, &[], b"").await.unwrap();
+        let path = format!(
+            "/2018-06-01/runtime/invocation/{}/response",
+            request_id(&event)
+        );
+        send(client, "POST", &path, &[], body).await.unwrap();
+    };
+    let (out, ()) = tokio::join!(invoke, runtime);
+    out.outcome
+}
+
 fn request_id(answer: &Answer) -> String {
     answer.headers["lambda-runtime-aws-request-id"]
         .to_str()
@@ -311,6 +330,20 @@ async fn times_out_whether_or_not_the_event_was_taken() {
 }
 
 #[tokio::test]
+async fn next_drop_from_n_closes_that_get_and_every_retry() {
+    let api = RuntimeApi::start().await.unwrap();
+    api.inject(Fault::NextDropFrom(2));
+    let mut client = connect(&api).await;
+    let outcome = serve_one(&api, &mut client, b"ok").await;
+    assert_eq!(outcome, Outcome::Response(Bytes::from_static(b"ok")));
+    // The second GET, and a retry on a new connection, are both closed unanswered.
+    assert!(send(&mut client, "GET", NEXT, &[], b"").await.is_err());
+    let mut retry = connect(&api).await;
+    assert!(send(&mut retry, "GET", NEXT, &[], b"").await.is_err());
+    assert_eq!(api.stats().next_requests, 3);
+}
+
+#[tokio::test]
 async fn injected_faults_on_next() {
     let api = RuntimeApi::start().await.unwrap();
     api.inject(Fault::NextStatus(500));
@@ -322,19 +355,8 @@ async fn injected_faults_on_next() {
     assert!(send(&mut client, "GET", NEXT, &[], b"").await.is_err());
     // A new connection works; the faults are used up.
     let mut client = connect(&api).await;
-    let invoke = api.invoke(&b"{\"a\":1}"[..], Duration::from_secs(2));
-    let runtime = async {
-        let event = send(&mut client, "GET", NEXT, &[], b"").await.unwrap();
-        let path = format!(
-            "/2018-06-01/runtime/invocation/{}/response",
-            request_id(&event)
-        );
-        send(&mut client, "POST", &path, &[], b"fine")
-            .await
-            .unwrap();
-    };
-    let (out, ()) = tokio::join!(invoke, runtime);
-    assert_eq!(out.outcome, Outcome::Response(Bytes::from_static(b"fine")));
+    let outcome = serve_one(&api, &mut client, b"fine").await;
+    assert_eq!(outcome, Outcome::Response(Bytes::from_static(b"fine")));
     assert!(api.anomalies().is_empty(), "{:?}", api.anomalies());
     assert_eq!(api.stats().connections, 2);
 }

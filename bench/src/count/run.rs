@@ -115,7 +115,7 @@ pub async fn counted_run(
     };
     let n = if event.is_some() { n } else { 0 };
     // The GET after the last event is closed unanswered: the runtime's loop ends and it exits.
-    let last = Fault::NextDropNth(n as u64 + 1);
+    let last = Fault::NextDropFrom(n as u64 + 1);
     let api = ApiConfig {
         fixed_epoch: Some(FIXED_EPOCH),
         ..ApiConfig::default()

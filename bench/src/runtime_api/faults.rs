@@ -10,10 +10,12 @@ pub enum Fault {
     NextStatus(u16),
     /// Close the connection of the next `GET /invocation/next` without answering.
     NextDrop,
-    /// Close the connection of the n-th `GET /invocation/next` (1-based, counted from the API's
-    /// start) without answering: a runtime told "no more events" after exactly n - 1, with no
-    /// race against its next request (`lambda-bench count` ends its runs so).
-    NextDropNth(u64),
+    /// Close the connection of every `GET /invocation/next` from the n-th on (1-based, counted
+    /// from the API's start) without answering: a runtime told "no more events" after exactly
+    /// n - 1, with no race against its next request, and again if it retries (Go's HTTP client
+    /// retries a GET whose reused connection closed). Never consumed. `lambda-bench count` ends
+    /// its runs so.
+    NextDropFrom(u64),
     /// Hold the next `GET /invocation/next` this long before looking for an event.
     NextDelay(Duration),
     /// Answer the next response or error post with this status and discard it (the invocation
@@ -27,7 +29,7 @@ impl Fault {
     pub(crate) fn applies_to_next(&self) -> bool {
         matches!(
             self,
-            Fault::NextStatus(_) | Fault::NextDrop | Fault::NextDropNth(_) | Fault::NextDelay(_)
+            Fault::NextStatus(_) | Fault::NextDrop | Fault::NextDropFrom(_) | Fault::NextDelay(_)
         )
     }
 
@@ -35,9 +37,14 @@ impl Fault {
     /// from 1; results are not numbered).
     pub(crate) fn due(&self, number: Option<u64>) -> bool {
         match self {
-            Fault::NextDropNth(n) => number == Some(*n),
+            Fault::NextDropFrom(n) => number.is_some_and(|k| k >= *n),
             _ => true,
         }
+    }
+
+    /// Stays queued once applied.
+    pub(crate) fn persistent(&self) -> bool {
+        matches!(self, Fault::NextDropFrom(_))
     }
 }
 

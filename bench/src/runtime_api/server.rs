@@ -105,7 +105,7 @@ async fn next(shared: &Shared, arrived: Instant) -> Reply {
                 "injected fault on /next",
             ));
         }
-        Some(Fault::NextDrop | Fault::NextDropNth(_)) => return Err(InjectedDrop),
+        Some(Fault::NextDrop | Fault::NextDropFrom(_)) => return Err(InjectedDrop),
         Some(Fault::NextDelay(delay)) => tokio::time::sleep(delay).await,
         _ => {}
     }

@@ -121,6 +121,9 @@ impl Shared {
             .faults
             .iter()
             .position(|f| f.applies_to_next() == next_number.is_some() && f.due(next_number))?;
+        if book.faults[index].persistent() {
+            return Some(book.faults[index].clone());
+        }
         book.faults.remove(index)
     }
 
