@@ -6,6 +6,9 @@
 #   scripts/check-deps.sh               licenses bans sources (+ no duplicate crate in the function)
 #   CHECK_ADVISORIES=1 scripts/check-deps.sh   also advisories (fetches the RustSec database
 #                                        from GitHub: CI only; this machine has no route to it)
+# The vendored simd-json is a path crate, which cargo-deny's advisories do not cover: it is checked
+# by scripts/check-vendor.sh (crates.io's release + PATCH.md's diff, byte for byte; advisories
+# against the registry crate at that version), and tests/vendor proves both checks can fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CARGO_DENY_VERSION=0.20.2
@@ -22,7 +25,7 @@ checks=(licenses bans sources)
 if [ -n "${CHECK_ADVISORIES:-}" ]; then
   checks+=(advisories)
 else
-  log "advisories skipped (no RustSec database offline; CI runs CHECK_ADVISORIES=1)"
+  log "advisories skipped, workspace and vendored simd-json (no RustSec database offline; CI runs CHECK_ADVISORIES=1)"
 fi
 log "cargo deny check ${checks[*]}"
 # Duplicate-version warnings come from the bench's AWS SDK side; only errors fail.
@@ -35,4 +38,11 @@ if [ -n "$dups" ]; then
   log "FAIL: the bootstrap's dependency graph has duplicate crates"
   exit 1
 fi
-log "ok: licenses, bans, sources; no duplicate crate in the shipped bootstrap"
+
+scripts/check-vendor.sh source
+if [ -n "${CHECK_ADVISORIES:-}" ]; then
+  scripts/check-vendor.sh advisories
+fi
+log "tests/vendor: the vendor checks fail on a tampered copy and on an advisory (fake database)"
+python3 -m unittest discover -s tests/vendor -t tests/vendor
+log "ok: licenses, bans, sources${CHECK_ADVISORIES:+, advisories}; no duplicate crate in the shipped bootstrap; vendor/simd-json checked"

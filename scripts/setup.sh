@@ -60,7 +60,7 @@ if command -v rustup >/dev/null 2>&1; then
 fi
 
 # --- Python-distributed tools (cargo-lambda + zig, cfn-lint, zizmor, check-jsonschema, ministack,
-#     awscli), and what the workflow tests and the smoke test import (PyYAML, boto3, moto, botocore).
+#     awscli, Go for the Go contender), and what the workflow tests and the smoke test import (PyYAML, boto3, moto, botocore).
 req_files=(scripts/requirements-tools.txt tests/workflows/requirements.txt scripts/smoke-test.requirements.txt)
 need_pip=0
 for f in "${req_files[@]}"; do

@@ -32,6 +32,9 @@ step_arm64()     {
 }
 # Unit, contract, property, differential and end-to-end tests on the host build.
 step_rust()      { cargo test --workspace --locked; }
+# The Go contender (contenders/go: the published Go handler, reproduced) built for amd64 and arm64;
+# both answer the seed event with the seed signature, and 0.1 + 0.2 with float64's total.
+step_go()        { scripts/build-go.sh && scripts/check-go.sh; }
 # The shipped arm64 build under qemu-user: the end-to-end scenario (an ignored test elsewhere, as
 # it needs this build), then the hostile corpus and Runtime API faults again.
 step_hostile_arm64() {
@@ -62,7 +65,7 @@ step_msrv() {
     cargo "+$msrv" check --workspace --locked --target-dir "$CARGO_TARGET_DIR/msrv"
 }
 
-STEPS=(setup format clippy shellcheck arm64 rust hostile_arm64 soak deps openapi infra workflows deploy_local bench_cloud watch)
+STEPS=(setup format clippy shellcheck arm64 rust go hostile_arm64 soak deps openapi infra workflows deploy_local bench_cloud watch)
 EXTRA_STEPS=(msrv)
 
 case "${1:-}" in
