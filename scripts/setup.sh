@@ -12,8 +12,10 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 # --- Debian packages: qemu-user to run the arm64 bootstrap on x86_64, the arm64 C toolchain and
 #     libc (for qemu's -L sysroot), shellcheck (`scripts/test.sh shellcheck`), hyperfine for
-#     whole-command timing (docs/bench.md).
-apt_pkgs=(qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross jq curl shellcheck hyperfine)
+#     whole-command timing (docs/bench.md). qemu-user (dynamic qemu-aarch64, which loads TCG plugins)
+#     and gcc for the instruction-counting plugin (tools/qemu-insn-count, `lambda-bench count`).
+apt_pkgs=(qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross jq curl shellcheck hyperfine
+  qemu-user gcc)
 missing=()
 for p in "${apt_pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -58,6 +60,9 @@ if command -v rustup >/dev/null 2>&1; then
       log "rustup could not fetch the $musl std: scripts/build-arm64.sh cannot build the shipped bootstrap"
   fi
 fi
+
+# --- The instruction-counting qemu plugin: qemu-plugin.h from Debian's qemu source package.
+scripts/build-qemu-plugin.sh >/dev/null
 
 # --- Python-distributed tools (cargo-lambda + zig, cfn-lint, zizmor, check-jsonschema, ministack,
 #     awscli, Go for the Go contender), and what the workflow tests and the smoke test import (PyYAML, boto3, moto, botocore).

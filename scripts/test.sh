@@ -21,7 +21,7 @@ step_format()    { cargo fmt --all -- --check; }
 step_clippy()    { cargo clippy --workspace --all-targets --locked -- -D warnings; }
 # Every shell script the test command runs, and the libraries they source.
 step_shellcheck() {
-  shellcheck -x -P SCRIPTDIR scripts/*.sh scripts/deploy-local/*.sh .ci/run
+  shellcheck -x -P SCRIPTDIR scripts/*.sh scripts/deploy-local/*.sh .ci/run tools/qemu-insn-count/test/*.sh
 }
 # The shipped artifact: arm64 (Graviton), through cargo-lambda + zig, profile from Cargo.toml.
 step_arm64()     {
@@ -42,6 +42,9 @@ step_hostile_arm64() {
     --test bootstrap_e2e -- --ignored arm64_bootstrap_serves_under_qemu &&
   TRANSACTIONS_BOOTSTRAP="$ARM64_BOOTSTRAP" cargo test --locked -p transactions-lambda --test hostile --test faults
 }
+# Exact arm64 instruction counts (qemu -cpu neoverse-n1 + the insn_count TCG plugin, its own test
+# first) gated against bench/count-baseline.json; then proof that a baseline 10 % lower fails.
+step_count()     { scripts/count-arm64.sh --gate; }
 # The developer's inner loop (docs/develop.md): `cargo lambda watch` answers `cargo lambda invoke`.
 step_watch()     { scripts/watch-check.sh; }
 # 100,000 invocations on one release process: every answer checked, RSS flat after warm-up.
@@ -65,7 +68,7 @@ step_msrv() {
     cargo "+$msrv" check --workspace --locked --target-dir "$CARGO_TARGET_DIR/msrv"
 }
 
-STEPS=(setup format clippy shellcheck arm64 rust go hostile_arm64 soak deps openapi infra workflows deploy_local bench_cloud watch)
+STEPS=(setup format clippy shellcheck arm64 rust go hostile_arm64 count soak deps openapi infra workflows deploy_local bench_cloud watch)
 EXTRA_STEPS=(msrv)
 
 case "${1:-}" in

@@ -33,6 +33,73 @@ pub enum Command {
     /// Benchmark a deployed function through the AWS SDK (Invoke with LogType=Tail).
     #[cfg(feature = "cloud")]
     Cloud(CloudArgs),
+    /// Count the AArch64 instructions arm64 bootstraps execute, exactly, under qemu-user with a
+    /// Graviton2 CPU model and a TCG plugin: init, per event, per byte, SHA-256 and NEON share;
+    /// optionally gated against a committed baseline.
+    Count(CountArgs),
+}
+
+/// `count`: instruction counts, and the regression gate on them.
+#[derive(Args, Debug)]
+pub struct CountArgs {
+    /// arm64 bootstrap executables; label one with `label=path`.
+    #[arg(value_name = "BOOTSTRAP", required_unless_present = "results")]
+    pub bootstraps: Vec<String>,
+    /// Event file (JSON); repeatable; a directory means its *.json files.
+    #[arg(
+        short,
+        long = "event",
+        value_name = "FILE",
+        required_unless_present = "results"
+    )]
+    pub events: Vec<PathBuf>,
+    /// The two invocation counts per event whose difference gives the per-event figures.
+    #[arg(long, default_value = "1,3", value_name = "N1,N2")]
+    pub invocations: String,
+    /// Runs per figure for single-threaded bootstraps (their counts repeat exactly).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub repeat: usize,
+    /// Runs per figure for multi-threaded bootstraps, whose counts vary: the median is kept.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub threaded_repeat: usize,
+    /// qemu CPU model (neoverse-n1 is Graviton2's core).
+    #[arg(long, default_value = "neoverse-n1")]
+    pub cpu: String,
+    /// The dynamic qemu-aarch64 (Debian's qemu-user; qemu-aarch64-static cannot load plugins).
+    #[arg(long, default_value = "qemu-aarch64", value_name = "PATH")]
+    pub qemu: String,
+    /// The insn_count plugin [default: $CARGO_TARGET_DIR/qemu-plugin/libinsncount.so, else
+    /// target/qemu-plugin/libinsncount.so; scripts/build-qemu-plugin.sh builds it].
+    #[arg(long, value_name = "FILE.so")]
+    pub plugin: Option<PathBuf>,
+    /// Also count these instructions, matched by disassembly (repeatable).
+    #[arg(long = "mnemonic", value_name = "NAME")]
+    pub mnemonics: Vec<String>,
+    /// Seconds allowed per invocation, and for the exit after the last.
+    #[arg(long, default_value_t = 120.0, value_name = "SECS")]
+    pub timeout: f64,
+    /// Seconds allowed from spawn to the first `next` request.
+    #[arg(long, default_value_t = 60.0, value_name = "SECS")]
+    pub init_timeout: f64,
+    /// Gate: fail (exit 1) when init or per-event instructions rose beyond the tolerance over
+    /// this committed baseline; prints the before/after table.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Allowed rise in percent [default: the baseline's own].
+    #[arg(long, value_name = "PERCENT")]
+    pub tolerance: Option<f64>,
+    /// Write (or overwrite) this baseline from the counts measured now.
+    #[arg(long, value_name = "FILE")]
+    pub update_baseline: Option<PathBuf>,
+    /// Gate an earlier `count --json` document instead of counting again.
+    #[arg(long, value_name = "FILE.json", conflicts_with_all = ["bootstraps", "events"])]
+    pub results: Option<PathBuf>,
+    /// Write the counts as JSON to this file (`-` for stdout, which then gets only JSON).
+    #[arg(long, visible_alias = "export-json", value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write the counts table as Markdown to this file.
+    #[arg(long, visible_alias = "export-markdown", value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
 }
 
 /// What to run and how often (`run`, and `compare` which is `run` with two or more).
@@ -258,6 +325,47 @@ mod tests {
         };
         assert_eq!((args.bootstraps.len(), args.warmup), (2, 0));
         let cli = Cli::try_parse_from(["lambda-bench", "gen", "-n", "5"]).unwrap();
+        assert!(
+            matches!(cli.command, Command::Gen { .. }),
+            "kept to say where it went"
+        );
+    }
+
+    #[test]
+    fn count_needs_bootstraps_and_events_unless_it_gates_earlier_results() {
+        let cli = Cli::try_parse_from([
+            "lambda-bench",
+            "count",
+            "ours=b",
+            "-e",
+            "e.json",
+            "--baseline",
+            "base.json",
+            "--mnemonic",
+            "ldr",
+        ])
+        .unwrap();
+        let Command::Count(args) = cli.command else {
+            panic!()
+        };
+        assert_eq!(
+            (args.invocations.as_str(), args.cpu.as_str()),
+            ("1,3", "neoverse-n1")
+        );
+        assert_eq!(args.mnemonics, ["ldr"]);
+        assert!(Cli::try_parse_from(["lambda-bench", "count", "ours=b"]).is_err());
+        let cli = Cli::try_parse_from([
+            "lambda-bench",
+            "count",
+            "--results",
+            "r.json",
+            "--baseline",
+            "b",
+        ])
+        .unwrap();
+        assert!(matches!(cli.command, Command::Count(_)));
+        assert!(Cli::try_parse_from(["lambda-bench", "count", "--results", "r", "x"]).is_err());
+        let cli = Cli::try_parse_from(["lambda-bench", "gen"]).unwrap();
         assert!(
             matches!(cli.command, Command::Gen { .. }),
             "kept to say where it went"

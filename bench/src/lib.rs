@@ -32,6 +32,8 @@
 //! - [`session`]: both together ([`LocalFunction`]), adding Init Duration and crash detection.
 //! - [`report`]: Lambda's reports, text REPORT lines and JSON `platform.report` records:
 //!   formatted from local samples, parsed in cloud mode.
+//! - [`count`]: exact instruction counts of arm64 bootstraps under qemu-user with a TCG
+//!   plugin, and the regression gate on them.
 //! - [`stats`]: percentiles, mean ± σ, ratios with uncertainty.
 //! - [`benchmark`]: the runs (cold, warm, interleaved comparisons) and their results.
 //! - [`export`]: the results as a terminal table, Markdown or JSON, behind one trait.
@@ -44,6 +46,7 @@
 pub mod benchmark;
 #[cfg(feature = "cloud")]
 pub mod cloud;
+pub mod count;
 pub mod error;
 pub mod export;
 pub mod invocation;

@@ -16,7 +16,7 @@ use lambda_bench::benchmark::{run_local, Mode, RunResults};
 use lambda_bench::error::{Ending, Error, Result};
 use lambda_bench::export::{Exporter, JsonExporter, MarkdownExporter, TableExporter};
 
-use cli::{Cli, Command, OutputArgs, RunArgs};
+use cli::{Cli, Command, CountArgs, OutputArgs, RunArgs};
 use output::BarProgress;
 
 #[tokio::main]
@@ -32,6 +32,7 @@ async fn main() -> ExitCode {
             )),
             #[cfg(feature = "cloud")]
             Command::Cloud(args) => cloud(args).await,
+            Command::Count(args) => count(args).await,
         }
     };
     // On Ctrl-C the work future is dropped here, and with it every function process (their
@@ -103,10 +104,75 @@ fn finish(results: RunResults, out: &OutputArgs) -> Result<bool> {
     Ok(results.clean())
 }
 
+/// `count`: measures (or reads `--results`), prints the table, exports, writes the baseline if
+/// asked, and gates against `--baseline`; `Ok(passed)`.
+async fn count(args: CountArgs) -> Result<bool> {
+    use lambda_bench::count::{self, baseline, CountResults};
+    let results: CountResults = match &args.results {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(Error::file(path))?;
+            serde_json::from_slice(&bytes).map_err(|e| {
+                Error::usage(format!(
+                    "{}: not a `count --json` document: {e}",
+                    path.display()
+                ))
+            })?
+        }
+        None => {
+            let targets = options::parse_targets(&args.bootstraps)?;
+            let events = options::load_events(&args.events)?;
+            let opts = options::count_options(&args)?;
+            count::count_all(&targets, &events, &opts, &|line| {
+                eprintln!("counting {line}")
+            })
+            .await?
+        }
+    };
+    let human = count::table(&results);
+    if args.json.as_deref() == Some(Path::new("-")) {
+        eprint!("{human}");
+    } else {
+        print!("{human}");
+    }
+    if let Some(path) = &args.json {
+        let mut bytes = serde_json::to_vec_pretty(&results)?;
+        bytes.push(b'\n');
+        write_bytes(path, &bytes)?;
+    }
+    if let Some(path) = &args.markdown {
+        write_bytes(path, count::markdown(&results).as_bytes())?;
+    }
+    let mut passed = true;
+    if let Some(path) = &args.baseline {
+        let gate = baseline::check(&results, &baseline::Baseline::read(path)?, args.tolerance)?;
+        println!("\nagainst {}:\n{}", path.display(), gate.render());
+        passed = gate.passed();
+    }
+    if let Some(path) = &args.update_baseline {
+        let old = baseline::Baseline::read(path).ok();
+        let tolerance = args
+            .tolerance
+            .or(old.as_ref().map(|b| b.tolerance_percent))
+            .unwrap_or(1.0);
+        let mut new = baseline::Baseline::from_results(&results, tolerance);
+        if let Some(old) = old {
+            new.about = old.about;
+        }
+        new.write(path)?;
+        eprintln!("baseline written to {}", path.display());
+        passed = true;
+    }
+    Ok(passed)
+}
+
 fn write_export(path: &Path, exporter: &dyn Exporter, results: &RunResults) -> Result<()> {
-    let bytes = exporter.serialize(results)?;
+    write_bytes(path, &exporter.serialize(results)?)
+}
+
+/// To the file, or to stdout for `-`.
+fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
     if path == Path::new("-") {
-        std::io::stdout().write_all(&bytes)?;
+        std::io::stdout().write_all(bytes)?;
         Ok(())
     } else {
         std::fs::write(path, bytes).map_err(Error::file(path))

@@ -9,7 +9,52 @@ use lambda_bench::benchmark::{Event, LocalOptions, Target};
 use lambda_bench::error::{Error, Result};
 use lambda_bench::Wrapper;
 
-use crate::cli::RunArgs;
+use crate::cli::{CountArgs, RunArgs};
+
+/// `count` arguments as counting options.
+pub fn count_options(args: &CountArgs) -> Result<lambda_bench::count::CountOptions> {
+    let invocations = parse_invocations(&args.invocations)?;
+    let plugin = args.plugin.clone().unwrap_or_else(|| {
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("target"));
+        target.join("qemu-plugin/libinsncount.so")
+    });
+    // qemu runs in the function's task root: a relative path would not resolve there.
+    let plugin = std::path::absolute(&plugin)?;
+    let qemu = lambda_bench::process::find_in_path(&args.qemu).ok_or_else(|| {
+        Error::usage(format!(
+            "{} is not on PATH (Debian: apt-get install qemu-user; qemu-aarch64-static cannot \
+             load plugins)",
+            args.qemu
+        ))
+    })?;
+    Ok(lambda_bench::count::CountOptions {
+        qemu,
+        plugin,
+        cpu: args.cpu.clone(),
+        invocations,
+        repeat: args.repeat.max(1),
+        threaded_repeat: args.threaded_repeat.max(1),
+        mnemonics: args.mnemonics.clone(),
+        timeout: seconds(args.timeout, "--timeout")?,
+        init_timeout: seconds(args.init_timeout, "--init-timeout")?,
+        ..lambda_bench::count::CountOptions::default()
+    })
+}
+
+/// `N1,N2` with N1 < N2.
+fn parse_invocations(spec: &str) -> Result<(usize, usize)> {
+    let parsed = spec
+        .split_once(',')
+        .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)));
+    match parsed {
+        Some((a, b)) if a < b => Ok((a, b)),
+        _ => Err(Error::usage(format!(
+            "--invocations {spec:?}: expected N1,N2 with N1 < N2 (e.g. 1,3)"
+        ))),
+    }
+}
 
 /// `run`/`compare` arguments as local-run options.
 pub fn local_options(args: &RunArgs) -> Result<LocalOptions> {
@@ -211,6 +256,16 @@ mod tests {
         let err = load_events(&[dir.path().join("nope.json")]).unwrap_err();
         assert!(matches!(err, Error::File { .. }), "{err:?}");
         assert!(err.to_string().contains("nope.json: "), "{err}");
+    }
+
+    #[test]
+    fn invocations() {
+        assert_eq!(parse_invocations("1,3").unwrap(), (1, 3));
+        assert_eq!(parse_invocations(" 0 , 2").unwrap(), (0, 2));
+        for bad in ["3,1", "2,2", "1", "a,b", "1,3,5"] {
+            let err = parse_invocations(bad).unwrap_err().to_string();
+            assert!(err.contains("expected N1,N2 with N1 < N2"), "{bad}: {err}");
+        }
     }
 
     #[test]

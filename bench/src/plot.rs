@@ -23,11 +23,7 @@ type DrawResult = Result<(), Box<dyn std::error::Error>>;
 fn draw(path: &Path, results: &RunResults) -> DrawResult {
     let root = SVGBackend::new(path, (1200, 520)).into_drawing_area();
     root.fill(&WHITE)?;
-    let title = format!(
-        "lambda-bench ({} mode, {} {})",
-        results.mode, results.host.os, results.host.arch
-    );
-    let root = root.titled(&title, ("sans-serif", 22))?;
+    let root = root.titled(&title(results), ("sans-serif", 20))?;
     let (left, right) = root.split_horizontally(600);
     let cold = series(results, Kind::Cold);
     let warm = series(results, Kind::Warm);
@@ -35,6 +31,39 @@ fn draw(path: &Path, results: &RunResults) -> DrawResult {
     panel(&right, "Warm: Duration", &warm)?;
     root.present()?;
     Ok(())
+}
+
+/// Which architecture ran, on what, and whether the timings are an emulator's: an arm64
+/// bootstrap under qemu on an x86_64 host must not read as an x86_64 measurement.
+fn title(results: &RunResults) -> String {
+    let host = format!("{} {}", results.host.os, results.host.arch);
+    let emulated: Vec<&TargetResult> = results.targets.iter().filter(|t| t.emulated).collect();
+    let Some(first) = emulated.first() else {
+        return format!(
+            "lambda-bench ({} mode, {} bootstrap, native on {host})",
+            results.mode, results.host.arch
+        );
+    };
+    let archs: std::collections::BTreeSet<&str> =
+        emulated.iter().map(|t| guest_arch(&t.source)).collect();
+    let emulator = first
+        .argv
+        .first()
+        .map(|p| p.rsplit('/').next().unwrap_or(p));
+    format!(
+        "lambda-bench ({} mode): {} bootstrap under {} on {host}, timings EMULATED (not Graviton)",
+        results.mode,
+        archs.into_iter().collect::<Vec<_>>().join(" + "),
+        emulator.unwrap_or("an emulator")
+    )
+}
+
+fn guest_arch(binary: &str) -> &'static str {
+    match crate::process::elf_machine(Path::new(binary)) {
+        Ok(Some(crate::process::ElfMachine::Aarch64)) => "arm64",
+        Ok(Some(crate::process::ElfMachine::X86_64)) => "x86_64",
+        _ => "foreign-architecture",
+    }
 }
 
 /// Axis ticks at 1, 2 and 5 times the powers of ten between `lo` and `hi`.
@@ -151,6 +180,35 @@ mod tests {
             max_memory_bytes: None,
             detail: None,
             log_tail: vec![],
+        }
+    }
+
+    #[test]
+    fn title_names_the_guest_architecture_and_emulated_timings() {
+        let dir = tempfile::tempdir().unwrap();
+        let arm = dir.path().join("bootstrap");
+        let mut header = vec![0u8; 64];
+        header[..6].copy_from_slice(b"\x7fELF\x02\x01");
+        header[18..20].copy_from_slice(&0xb7u16.to_le_bytes());
+        std::fs::write(&arm, header).unwrap();
+        let mut t = TargetResult::new("ours".into(), arm.display().to_string(), 128);
+        t.emulated = true;
+        t.argv = vec![
+            "/usr/bin/qemu-aarch64-static".into(),
+            arm.display().to_string(),
+        ];
+        let results = RunResults::new(crate::benchmark::Mode::Local, vec![t.clone()]);
+        let title = title(&results);
+        assert!(
+            title.contains("arm64 bootstrap under qemu-aarch64-static on linux ")
+                && title.ends_with("timings EMULATED (not Graviton)"),
+            "{title}"
+        );
+        t.emulated = false;
+        let results = RunResults::new(crate::benchmark::Mode::Local, vec![t]);
+        assert!(title_native(&results), "{}", super::title(&results));
+        fn title_native(r: &RunResults) -> bool {
+            super::title(r).ends_with(&format!("bootstrap, native on linux {})", r.host.arch))
         }
     }
 

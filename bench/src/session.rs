@@ -9,7 +9,7 @@ use bytes::Bytes;
 use crate::error::Result;
 use crate::invocation::{FunctionError, Invocation, Outcome};
 use crate::process::{ExitInfo, FunctionProcess, SpawnConfig};
-use crate::runtime_api::{new_request_id, ApiConfig, ApiInit, RuntimeApi};
+use crate::runtime_api::{new_request_id, ApiConfig, ApiInit, Fault, RuntimeApi};
 
 /// How long after a process exit a pending result may still arrive (it was posted, then the
 /// process died while the server was reading it).
@@ -51,12 +51,27 @@ impl LocalFunction {
     /// the end of its init phase. `Err` only when the process cannot be started at all; a
     /// function that fails its init is returned with [`InitStatus`] saying how.
     pub async fn start(cfg: &SpawnConfig, init_timeout: Duration) -> Result<LocalFunction> {
+        LocalFunction::start_with_api(cfg, init_timeout, ApiConfig::default(), &[]).await
+    }
+
+    /// [`LocalFunction::start`] with an API configured by `api` (its identity comes from `cfg`)
+    /// and faults queued before the process is spawned (so that even its first request can
+    /// meet one).
+    pub async fn start_with_api(
+        cfg: &SpawnConfig,
+        init_timeout: Duration,
+        api: ApiConfig,
+        faults: &[Fault],
+    ) -> Result<LocalFunction> {
         let api = RuntimeApi::start_with(ApiConfig {
             function_name: cfg.function_name.clone(),
             region: cfg.region.clone(),
-            ..ApiConfig::default()
+            ..api
         })
         .await?;
+        for fault in faults {
+            api.inject(fault.clone());
+        }
         let mut process = FunctionProcess::spawn(cfg, api.addr())?;
         let spawned_at = process.spawned_at();
         let ready = tokio::select! {
@@ -108,7 +123,16 @@ impl LocalFunction {
     /// [`Outcome::Timeout`] after `timeout`, in which case the process is killed (as Lambda
     /// resets a sandbox after a timeout); check [`LocalFunction::is_ready`] before reusing it.
     pub async fn invoke(&mut self, payload: impl Into<Bytes>, timeout: Duration) -> Invocation {
-        let request_id = new_request_id();
+        self.invoke_as(new_request_id(), payload, timeout).await
+    }
+
+    /// [`LocalFunction::invoke`] with a caller-chosen request id.
+    pub async fn invoke_as(
+        &mut self,
+        request_id: String,
+        payload: impl Into<Bytes>,
+        timeout: Duration,
+    ) -> Invocation {
         let invoke = self
             .api
             .invoke_as(request_id.clone(), payload.into(), timeout);

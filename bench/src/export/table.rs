@@ -123,7 +123,9 @@ pub fn render_target(t: &TargetResult) -> String {
     if t.emulated {
         let _ = writeln!(
             out,
-            "  note: run under an emulator: durations include translation, memory includes the emulator itself"
+            "  note: EMULATED: these timings and memory are the emulator's (durations include \
+             translation, memory includes qemu itself), not the function's on Graviton; exact \
+             instruction counts: lambda-bench count"
         );
     }
     for reason in &t.aborted {

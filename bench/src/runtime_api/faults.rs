@@ -10,6 +10,10 @@ pub enum Fault {
     NextStatus(u16),
     /// Close the connection of the next `GET /invocation/next` without answering.
     NextDrop,
+    /// Close the connection of the n-th `GET /invocation/next` (1-based, counted from the API's
+    /// start) without answering: a runtime told "no more events" after exactly n - 1, with no
+    /// race against its next request (`lambda-bench count` ends its runs so).
+    NextDropNth(u64),
     /// Hold the next `GET /invocation/next` this long before looking for an event.
     NextDelay(Duration),
     /// Answer the next response or error post with this status and discard it (the invocation
@@ -23,8 +27,17 @@ impl Fault {
     pub(crate) fn applies_to_next(&self) -> bool {
         matches!(
             self,
-            Fault::NextStatus(_) | Fault::NextDrop | Fault::NextDelay(_)
+            Fault::NextStatus(_) | Fault::NextDrop | Fault::NextDropNth(_) | Fault::NextDelay(_)
         )
+    }
+
+    /// Whether it applies to the request numbered `number` (`GET /next` requests are numbered
+    /// from 1; results are not numbered).
+    pub(crate) fn due(&self, number: Option<u64>) -> bool {
+        match self {
+            Fault::NextDropNth(n) => number == Some(*n),
+            _ => true,
+        }
     }
 }
 

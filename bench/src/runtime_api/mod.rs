@@ -54,6 +54,10 @@ pub struct ApiConfig {
     /// Bodies posted to `/response` beyond this size are refused with 413 and reported as
     /// `Function.ResponseSizeTooLarge`.
     pub max_response_bytes: usize,
+    /// The time since the Unix epoch the API reports (deadline header, trace id) instead of the
+    /// real clock: `lambda-bench count` fixes it, so the bytes a runtime parses do not depend on
+    /// when it ran.
+    pub fixed_epoch: Option<Duration>,
 }
 
 impl Default for ApiConfig {
@@ -63,6 +67,7 @@ impl Default for ApiConfig {
             region: crate::process::DEFAULT_REGION.to_owned(),
             account_id: "000000000000".to_owned(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            fixed_epoch: None,
         }
     }
 }

@@ -90,12 +90,13 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Reply {
 }
 
 async fn next(shared: &Shared, arrived: Instant) -> Reply {
-    shared
+    let number = shared
         .counters
         .next_requests
-        .fetch_add(1, Ordering::Relaxed);
+        .fetch_add(1, Ordering::Relaxed)
+        + 1;
     shared.note_next(arrived);
-    match shared.take_fault(true) {
+    match shared.take_fault(Some(number)) {
         Some(Fault::NextStatus(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             return Ok(error_reply(
@@ -104,7 +105,7 @@ async fn next(shared: &Shared, arrived: Instant) -> Reply {
                 "injected fault on /next",
             ));
         }
-        Some(Fault::NextDrop) => return Err(InjectedDrop),
+        Some(Fault::NextDrop | Fault::NextDropNth(_)) => return Err(InjectedDrop),
         Some(Fault::NextDelay(delay)) => tokio::time::sleep(delay).await,
         _ => {}
     }
@@ -121,9 +122,11 @@ async fn next(shared: &Shared, arrived: Instant) -> Reply {
         if !shared.mark_delivered(&event.request_id, now) {
             continue; // given up by its caller before anyone asked for it
         }
-        let epoch = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
+        let epoch = shared.config.fixed_epoch.unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default()
+        });
         let deadline_ms = (epoch + event.timeout).as_millis();
         let cfg = &shared.config;
         let arn = format!(
@@ -152,7 +155,7 @@ async fn next(shared: &Shared, arrived: Instant) -> Reply {
 }
 
 async fn result(shared: &Shared, req: Request<Incoming>, id: String, is_error: bool) -> Reply {
-    match shared.take_fault(false) {
+    match shared.take_fault(None) {
         Some(Fault::RejectResult(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             return Ok(error_reply(

@@ -113,13 +113,14 @@ impl Shared {
         self.book().faults.push_back(fault);
     }
 
-    /// Takes the first queued fault that applies to `GET /next` (or to result posts).
-    pub fn take_fault(&self, for_next: bool) -> Option<Fault> {
+    /// Takes the first queued fault that applies to the `GET /next` numbered `Some(n)` (or, for
+    /// `None`, to a result post).
+    pub fn take_fault(&self, next_number: Option<u64>) -> Option<Fault> {
         let mut book = self.book();
         let index = book
             .faults
             .iter()
-            .position(|f| f.applies_to_next() == for_next)?;
+            .position(|f| f.applies_to_next() == next_number.is_some() && f.due(next_number))?;
         book.faults.remove(index)
     }
 
