@@ -18,13 +18,15 @@
 
 pub use mimalloc::MiMalloc;
 
+use std::ffi::c_long;
+
 use libmimalloc_sys::mi_option_t;
 
 /// The options of the mimalloc v3 that libmimalloc-sys 0.1.49 bundles, in `mi_option_t` order
 /// (`include/mimalloc.h`), with the value mimalloc itself starts from on a 64-bit Linux release
 /// build. `options_match_what_mimalloc_starts_from` checks the table against mimalloc: a
 /// libmimalloc-sys upgrade that adds, reorders or re-defaults an option fails it.
-pub const OPTIONS: [(&str, i64); 47] = [
+pub const OPTIONS: [(&str, c_long); 47] = [
     ("show_errors", 0),
     ("show_stats", 0),
     ("verbose", 0),
@@ -80,7 +82,7 @@ pub const DESTROY_ON_EXIT: mi_option_t = 22;
 pub const ALLOW_THP: mi_option_t = 43;
 
 /// Our deliberate departures from [`OPTIONS`].
-pub const TUNED: [(mi_option_t, i64); 3] = [
+pub const TUNED: [(mi_option_t, c_long); 3] = [
     // Commit an arena with its reservation (one mmap) instead of one mprotect per fresh page.
     (ARENA_EAGER_COMMIT, 1),
     // No MADV_HUGEPAGE on the arena: with it, eagerly committed memory became resident in 2 MiB
@@ -92,7 +94,7 @@ pub const TUNED: [(mi_option_t, i64); 3] = [
 
 /// The value the constructor gives each option: [`TUNED`]'s if listed there, else mimalloc's.
 /// Computed at compile time, so the constructor only copies values.
-pub const CONFIGURED: [i64; OPTIONS.len()] = {
+pub const CONFIGURED: [c_long; OPTIONS.len()] = {
     let mut values = [0; OPTIONS.len()];
     let mut i = 0;
     while i < OPTIONS.len() {
@@ -146,7 +148,7 @@ pub extern "C" fn configure_mimalloc() {
         // SAFETY: sets a process-wide option before mimalloc initialises (nothing else runs
         // yet); an option set this way is marked initialised and never read from the
         // environment. `index` < 47 fits `mi_option_t` (c_int).
-        unsafe { libmimalloc_sys::mi_option_set(index as mi_option_t, *value as std::ffi::c_long) };
+        unsafe { libmimalloc_sys::mi_option_set(index as mi_option_t, *value) };
     }
 }
 
@@ -189,11 +191,7 @@ mod tests {
             let option = mi_option_t::try_from(index).unwrap();
             // SAFETY: reads (and lazily initialises) one option.
             let actual = unsafe { libmimalloc_sys::mi_option_get(option) };
-            assert_eq!(
-                i64::from(actual),
-                *default,
-                "mimalloc option {index} ({name})"
-            );
+            assert_eq!(actual, *default, "mimalloc option {index} ({name})");
         }
         // One past the table is no option: mimalloc answers 0 for out-of-range indices, and a
         // 48th option with a non-zero default would show here.
