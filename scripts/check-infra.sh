@@ -10,11 +10,39 @@ LOG_TAG=check-infra
 # shellcheck source=SCRIPTDIR/lib.sh
 . scripts/lib.sh
 
+# The real CDK CLI without a stage (README, "Deploying a stage"): `cdk ls` and `cdk doctor` work,
+# `cdk ls` listing only the empty placeholder; `cdk synth` fails with the clear message. `cdk
+# bootstrap` without a stage is run against the emulator by scripts/deploy-local.sh.
+cli_without_stage() {
+  local dir rc=0
+  dir=$(mktemp -d) || return
+  cli_without_stage_in "$dir" || rc=$?
+  rm -rf "$dir"
+  return "$rc"
+}
+cli_without_stage_in() {
+  local dir=$1 out rc
+  out=$(npx cdk ls --no-notices -o "$dir/ls" 2>"$dir/ls.err")
+  rc=$?
+  cat "$dir/ls.err"
+  { [ "$rc" -eq 0 ] && [ "$out" = NoStageSelected ]; } || { fail "cdk ls: exit $rc, listed '$out'"; return 1; }
+  grep -q 'no stage selected.*pass -c stage=<name>' "$dir/ls.err" || { fail "cdk ls: no hint on stderr"; return 1; }
+  npx cdk doctor --no-notices >"$dir/doctor.log" 2>&1 || { cat "$dir/doctor.log"; fail "cdk doctor failed"; return 1; }
+  npx cdk synth --no-notices -q -o "$dir/synth" >"$dir/synth.log" 2>&1
+  rc=$?
+  cat "$dir/synth.log"
+  [ "$rc" -ne 0 ] || { fail "cdk synth without a stage succeeded"; return 1; }
+  grep -q 'error: No stage selected: pass -c stage=<name>' "$dir/synth.log" ||
+    { fail "cdk synth without a stage: exit $rc without the message"; return 1; }
+  CHECK_DETAIL="ls: NoStageSelected + hint; doctor: ok; synth: exit $rc, 'No stage selected'"
+}
+
 infra_steps() {
   run_step "npm ci if package-lock.json changed" npm_ci_if_stale &&
   run_step "lint (biome)" npm run --silent lint &&
   run_step "typecheck (tsc strict)" npm run --silent typecheck &&
   run_step "unit tests (jest, bundling skipped)" npm test --silent &&
+  run_step "CDK CLI without a stage: ls, doctor work; synth refused" cli_without_stage &&
   if [ -z "${CHECK_INFRA_SKIP_SYNTH:-}" ]; then
     run_step "real synth + cdk-nag + cfn-lint (scripts/synth.sh)" scripts/synth.sh
   fi

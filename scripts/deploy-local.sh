@@ -165,7 +165,7 @@ start_emulator() {
 
 run_all() {
   check "emulator up (loopback only)" start_emulator || return
-  check "cdk bootstrap" step_bootstrap || return
+  check "cdk bootstrap: the README's deploy lines as written" step_bootstrap || return
   if ! check "cdk deploy -c stage=local" step_deploy; then
     # MiniStack's state dies with it; an emulator we do not run keeps a half-made stack otherwise.
     [ -z "$EXTERNAL" ] || cdk_app assembly destroy --force >"$WORK/destroy-after-failure.log" 2>&1

@@ -1,10 +1,16 @@
 # shellcheck shell=bash
-# What the project's scripts share: logging, a timed step runner, `npm ci` when the lock file
-# changed, and the local AWS emulator (MiniStack) started and stopped by process group.
+# What the project's scripts share: the project's Node first on PATH, logging, a timed step
+# runner, `npm ci` when the lock file changed, and the local AWS emulator (MiniStack) started and
+# stopped by process group.
 #   . "$(dirname "$0")/lib.sh"        (from scripts/; set LOG_TAG first to name the log lines)
 # Nothing here changes the shell options or the working directory of the script that sources it.
 
 LIB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# The project's own Node (.node-version), which scripts/setup.sh installs here when the machine's is
+# older: first on PATH for every script, and for what they run (npx cdk, jest).
+NODE_TOOLS="$LIB_ROOT/.tools/node"
+case ":$PATH:" in *":$NODE_TOOLS/bin:"*) ;; *) export PATH="$NODE_TOOLS/bin:$PATH" ;; esac
 
 # ---- logging ---------------------------------------------------------------------------------------
 log() { printf '\033[1;34m[%s]\033[0m %s\n' "${LOG_TAG:-${0##*/}}" "$*"; }

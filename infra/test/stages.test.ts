@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
+import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { resolveStage, STAGE_NAMES, STAGES, withOverrides } from '../config/stages';
-import { buildApp } from '../lib/app';
+import { buildApp, NO_STAGE_STACK_ID } from '../lib/app';
 import { synthApp, TEST_CONTEXT } from './helpers';
 
 describe('stage selection', () => {
@@ -15,11 +16,43 @@ describe('stage selection', () => {
     );
   });
 
-  test('a missing stage fails and says how to pass one', () => {
-    const app = new App({ context: { ...TEST_CONTEXT } });
+  // `aws:cdk:bundling-stacks` as the CDK CLI sets it: deploy/diff/synth select stacks to bundle
+  // (all of them by default; `--exclusively` names them); ls, bootstrap, doctor, destroy none.
+  test.each([
+    ['deploy, diff, synth', { [BUNDLING_STACKS]: ['**'] }],
+    ['deploy --exclusively', { [BUNDLING_STACKS]: ['NoStageSelected'] }],
+    ['an app run by hand (no CLI context)', {}],
+  ])('without a stage, %s: fails and says how to pass one', (_, context) => {
+    const app = new App({ context });
     expect(() => buildApp(app)).toThrow(
-      /No stage selected: pass -c stage=<name> \(valid stages: dev, staging, prod, local/,
+      'No stage selected: pass -c stage=<name> (valid stages: dev, staging, prod, local, pipeline)',
     );
+  });
+
+  test('without a stage, ls and bootstrap get one empty environment-agnostic stack and a hint', () => {
+    const app = new App({ context: { [BUNDLING_STACKS]: [] } });
+    const note = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      buildApp(app);
+      expect(note).toHaveBeenCalledWith(
+        `note: no stage selected, so the app holds only the empty ${NO_STAGE_STACK_ID} stack: ` +
+          'pass -c stage=<name> (dev, staging, prod, local, pipeline)',
+      );
+    } finally {
+      note.mockRestore();
+    }
+    const assembly = app.synth();
+    expect(assembly.stacks.map((s) => s.stackName)).toEqual([NO_STAGE_STACK_ID]);
+    const [stack] = assembly.stacks;
+    // `cdk bootstrap` bootstraps the environment of the app's stacks: unknown account and region
+    // are resolved from the caller's credentials, as for a stage-less `cdk bootstrap` anywhere.
+    expect(stack?.environment).toEqual({
+      name: 'aws://unknown-account/unknown-region',
+      account: 'unknown-account',
+      region: 'unknown-region',
+    });
+    const resources = Object.values(stack?.template.Resources ?? {}) as { Type: string }[];
+    expect(resources.filter((r) => r.Type !== 'AWS::CDK::Metadata')).toEqual([]);
   });
 
   test('real stages run on Graviton; only the emulator stage skips CodeDeploy', () => {

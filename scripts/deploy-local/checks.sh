@@ -33,7 +33,11 @@ assert_seed_answer() {
 step_bootstrap() {
   # The account the emulator (or the external endpoint) says we are: the environment to bootstrap.
   ACCOUNT=$(aws sts get-caller-identity --query Account --output text) || return
-  cdk_app assembly bootstrap "aws://$ACCOUNT/$REGION" || return
+  # The README's lines as a user copies them: set-up, PATH, then `npx cdk bootstrap` with no stage
+  # and no environment argument (the app's placeholder stack takes the credentials' environment).
+  run_docs_deploy_lines || return
+  aws cloudformation describe-stacks --stack-name CDKToolkit --query 'Stacks[0].StackStatus' \
+    --output text | grep -Eqx '(CREATE|UPDATE)_COMPLETE' || { fail "no CDKToolkit stack after npx cdk bootstrap"; return 1; }
   if [ -n "$EMULATOR_PID" ]; then
     # The bootstrap bucket's policy denies every request that is not over TLS (aws:SecureTransport).
     # AWS endpoints are always HTTPS; MiniStack serves plain HTTP on loopback and, with AUTH=true,
@@ -43,7 +47,7 @@ step_bootstrap() {
       --logical-resource-id StagingBucket --query 'StackResources[0].PhysicalResourceId' --output text) || return
     aws s3api delete-bucket-policy --bucket "$bucket" || return
   fi
-  CHECK_DETAIL="CDKToolkit in aws://$ACCOUNT/$REGION"
+  CHECK_DETAIL="README's setup, PATH and npx cdk bootstrap lines as written: CDKToolkit in aws://$ACCOUNT/$REGION"
 }
 
 step_deploy() {

@@ -5,6 +5,8 @@
 #   SigV4-signed as the allowed IAM caller (sigv4_hooks.py).
 # - check_docs_call_lines: the README's copy-paste lines ("Calling a deployed stage"),
 #   run as written apart from stack, region and the API's loopback address.
+# - run_docs_deploy_lines: the README's "Deploying a stage" lines up to `npx cdk bootstrap`, run
+#   as written; the deploy line must name a real stage (the rehearsal deploys `local` itself).
 #
 #   DEPLOY_LOCAL_SCHEMATHESIS_EXAMPLES  examples per phase (default 50)
 #   DEPLOY_LOCAL_SCHEMATHESIS_SEED      hypothesis seed (default 1: a run is reproducible)
@@ -64,8 +66,7 @@ check_api_schemathesis() {
 
 check_docs_call_lines() {
   local block dir user=deploy-local-caller
-  block=$(awk '/^### Calling a deployed stage/ {f = 1} f && /^```sh/ {g = 1; next} g && /^```/ {exit} g' \
-    "$ROOT/README.md")
+  block=$(readme_block '### Calling a deployed stage')
   [ -n "$block" ] || { fail "no sh block under '### Calling a deployed stage' in README.md"; return 1; }
   # Ours: the stack and region, and the API where the emulator serves it (ApiUrl names AWS's host).
   block=$(sed -e "s#^STACK=.* REGION=.*#STACK=$STACK REGION=$REGION#" \
@@ -85,4 +86,22 @@ check_docs_call_lines() {
   local n; n=$(grep -Eo "\"signature\": ?\"$(seed_expected signature)\"" "$dir/stdout" | wc -l)
   [ "$n" -eq 2 ] || { fail "want the seed answer from the invoke and the curl line, got $n"; return 1; }
   CHECK_DETAIL="aws lambda invoke <FunctionName>:live and curl --aws-sigv4 as $user: the seed answer"
+}
+
+# The sh block under a README heading (the first one after it), e.g. readme_block '## Deploying a stage'.
+readme_block() {
+  awk -v h="$1" '$0 == h {f = 1; next} f && /^```sh/ {g = 1; next} g && /^```/ {exit} g' "$ROOT/README.md"
+}
+
+run_docs_deploy_lines() {
+  local block run deploy
+  block=$(readme_block '## Deploying a stage')
+  [ -n "$block" ] || { fail "no sh block under '## Deploying a stage' in README.md"; return 1; }
+  grep -Eq '^npx cdk bootstrap( |$)' <<<"$block" || { fail "README's deploy block has no 'npx cdk bootstrap' line"; return 1; }
+  deploy=$(grep -E '^npx cdk deploy' <<<"$block")
+  grep -Eq '^npx cdk deploy -c stage=(dev|staging|prod)( |$)' <<<"$deploy" ||
+    { fail "README's deploy line does not name a real stage: ${deploy:-none}"; return 1; }
+  run=$(grep -vE '^npx cdk deploy' <<<"$block")
+  echo "$run"
+  (cd "$ROOT" && bash -euo pipefail -c "$run") || { fail "a README deploy line failed"; return 1; }
 }

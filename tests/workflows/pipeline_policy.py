@@ -8,6 +8,7 @@ the real `.github/workflows` and on deliberately broken copies, proving each rul
 from __future__ import annotations
 
 import copy
+import json
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -517,6 +518,45 @@ def check_ci_runs_the_checks(flows: dict[str, Workflow], bodies=None) -> list[st
             if not re.search(rx, text)]
 
 
+NODE_VERSION_FILE = ".node-version"
+SETUP_NODE = "actions/setup-node"
+
+
+def check_node_version(flows: dict[str, Workflow], version: str | None = None,
+                       package: dict | None = None) -> list[str]:
+    """One Node version, in .node-version (scripts/setup.sh installs it too): every setup-node step,
+    in the workflows and their local composite actions, reads it (`node-version-file`) and pins no
+    version of its own, and package.json's `engines` and `@types/node` follow its major."""
+    bad = []
+    seen = 0
+    for f in flows.values():
+        for job_id, job in f.jobs.items():
+            for s in steps(job):
+                if action_name(str(s.get("uses", ""))) != SETUP_NODE:
+                    continue
+                seen += 1
+                w = s.get("with") or {}
+                if w.get("node-version-file") != NODE_VERSION_FILE:
+                    bad.append(f"{f.name}:{job_id}: setup-node does not read node-version-file: {NODE_VERSION_FILE}")
+                if "node-version" in w:
+                    bad.append(f"{f.name}:{job_id}: setup-node pins node-version: {w['node-version']}")
+    if seen == 0:
+        bad.append("no workflow sets up Node with actions/setup-node")
+    version = (REPO / NODE_VERSION_FILE).read_text().strip() if version is None else version
+    m = re.fullmatch(r"(\d+)\.\d+\.\d+", version)
+    if not m:
+        return bad + [f"{NODE_VERSION_FILE} is not an exact version X.Y.Z: {version!r}"]
+    major = m.group(1)
+    package = json.loads((REPO / "package.json").read_text()) if package is None else package
+    engines = (package.get("engines") or {}).get("node")
+    if engines != f">={major}":
+        bad.append(f"package.json engines.node is {engines!r}, want '>={major}' ({NODE_VERSION_FILE}: {version})")
+    types = str((package.get("devDependencies") or {}).get("@types/node", ""))
+    if types.split(".")[0] != major:
+        bad.append(f"package.json @types/node is {types!r}, want {major}.x ({NODE_VERSION_FILE}: {version})")
+    return bad
+
+
 ALL_CHECKS = (
     check_top_level_permissions,
     check_job_permissions,
@@ -527,4 +567,5 @@ ALL_CHECKS = (
     check_promotion_graph,
     check_ci_runs_the_checks,
     check_ci_runs_test_sh,
+    check_node_version,
 )

@@ -8,6 +8,7 @@ reads; MutationsAreCaught runs RepoWorkflowPolicy itself on mutated copies in a 
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 import shutil
@@ -66,6 +67,9 @@ class RepoWorkflowPolicy(unittest.TestCase):
 
     def test_pull_requests_run_every_check(self):
         self.assertHolds(policy.check_ci_runs_the_checks)
+
+    def test_node_version_from_one_file(self):
+        self.assertHolds(policy.check_node_version)
 
     def test_ci_and_test_sh_run_the_same_steps(self):
         self.assertHolds(policy.check_ci_runs_test_sh)
@@ -193,6 +197,31 @@ class MutationsAreCaught(unittest.TestCase):
         def m(text, doc):
             doc["runs"]["steps"] = [s for s in doc["runs"]["steps"] if "run" not in s]
         self.assertCaughtInSetupAction(policy.check_ci_runs_test_sh, m, "`setup` is not run")
+
+    def test_node_version_pinned_in_a_workflow(self):
+        def m(flows):
+            for s in _job(flows, "dev")["steps"]:
+                if policy.action_name(s.get("uses", "")) == policy.SETUP_NODE:
+                    s["with"] = {"node-version": "20"}
+        self.assertCaught(policy.check_node_version, m, "does not read node-version-file")
+        self.assertCaught(policy.check_node_version, m, "pins node-version: 20")
+
+    def test_node_version_pinned_inside_the_setup_action(self):
+        def m(text, doc):
+            for s in doc["runs"]["steps"]:
+                if policy.action_name(s.get("uses", "")) == policy.SETUP_NODE:
+                    s["with"]["node-version"] = "24"
+        self.assertCaughtInSetupAction(policy.check_node_version, m, "pins node-version: 24")
+
+    def test_package_json_behind_the_node_version(self):
+        package = json.loads((REPO / "package.json").read_text())
+        old = {**package, "engines": {"node": ">=20"},
+               "devDependencies": {**package["devDependencies"], "@types/node": "20.19.43"}}
+        problems = policy.check_node_version(_flows(), package=old)
+        self.assertTrue(any("engines.node is '>=20', want '>=24'" in p for p in problems), problems)
+        self.assertTrue(any("@types/node is '20.19.43', want 24.x" in p for p in problems), problems)
+        problems = policy.check_node_version(_flows(), version="24")
+        self.assertTrue(any("not an exact version" in p for p in problems), problems)
 
     def test_static_aws_keys(self):
         def m(flows):
