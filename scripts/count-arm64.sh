@@ -31,8 +31,9 @@ scripts/build-arm64.sh
 ours="$T/lambda-arm64/bootstrap/bootstrap"
 targets=("ours=$ours")
 if [ "$mode" = table ]; then
-  # The floor: an empty handler behind lambda_runtime, same profile and target (own folder, so
-  # the shipped bootstrap's build is not touched).
+  # The floor: an empty handler behind lambda_runtime, same profile, built the way cargo-lambda
+  # builds any function (--arm64: glibc, dynamic; ours ships static, README "Cold start"). Own
+  # folder, so the shipped bootstrap's build is not touched.
   cargo lambda build --release --arm64 --locked -p transactions-lambda \
     --features lambda-runtime-contender --bin bootstrap-empty-floor --lambda-dir "$T/lambda-arm64-floor"
   targets+=("floor=$T/lambda-arm64-floor/bootstrap-empty-floor/bootstrap")

@@ -51,6 +51,14 @@ if command -v rustup >/dev/null 2>&1; then
       log "export RUSTUP_TOOLCHAIN=debian before building (it overrides rust-toolchain.toml)"
     fi
   fi
+  # The shipped bootstrap is static (musl, scripts/build-arm64.sh). Debian has no musl std for
+  # arm64, so the fallback toolchain cannot build it: say so rather than fail later.
+  musl=aarch64-unknown-linux-musl
+  if have_toolchain && ! rustup target list --toolchain "$channel" --installed | grep -qx "$musl"; then
+    log "rustup target add $musl"
+    rustup target add --toolchain "$channel" "$musl" ||
+      log "rustup could not fetch the $musl std: scripts/build-arm64.sh cannot build the shipped bootstrap"
+  fi
 fi
 
 # --- The instruction-counting qemu plugin: qemu-plugin.h from Debian's qemu source package.

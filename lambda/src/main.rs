@@ -12,8 +12,14 @@ transactions_lambda::tuned_allocator!();
 
 fn main() -> ExitCode {
     let logger = Logger::from_env();
+    // The drivers the loop uses: I/O (the Runtime API socket) and time (hyper-util's connector
+    // arms a timer when a host name resolves to both IPv4 and IPv6). Not `enable_all()`, which
+    // would also take whatever a future tokio adds to it. The signal driver cannot be opted out
+    // here (tokio attaches it to the I/O driver when its `signal` feature is on), so the shipped
+    // build keeps that feature off: scripts/build-arm64.sh checks it.
     let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
+        .enable_io()
+        .enable_time()
         .build()
     {
         Ok(runtime) => runtime,

@@ -8,6 +8,8 @@ import type { StageConfig } from '../../config/stages';
 
 /** The Cargo package and binary that make up the function (see `lambda/Cargo.toml`). */
 export const RUST_PACKAGE = 'transactions-lambda';
+/** The Rust target of the shipped arm64 bootstrap (static, musl), as scripts/build-arm64.sh. */
+export const SHIPPED_ARM64_TARGET = 'aarch64-unknown-linux-musl';
 export const RUST_BINARY = 'bootstrap';
 /** Everything (API, alarms, CodeDeploy) targets this alias, never `$LATEST`. */
 export const ALIAS_NAME = 'live';
@@ -61,8 +63,13 @@ export class TransactionsFunction extends Construct {
       architecture,
       bundling: {
         architecture,
-        // The workspace holds other crates (bench tool, fuzz targets): build only ours.
-        cargoLambdaFlags: ['--package', RUST_PACKAGE],
+        // The workspace holds other crates (bench tool, fuzz targets): build only ours. arm64
+        // ships static (musl, as scripts/build-arm64.sh builds it: no dynamic loader at cold
+        // start); `--target` replaces the `--arm64` cargo-lambda-cdk would add.
+        cargoLambdaFlags:
+          stage.architecture === 'arm64'
+            ? ['--package', RUST_PACKAGE, '--target', SHIPPED_ARM64_TARGET]
+            : ['--package', RUST_PACKAGE],
       },
       description: `Transactions credit summary (${stage.name})`,
       memorySize: stage.memoryMb,
