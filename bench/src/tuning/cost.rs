@@ -3,7 +3,8 @@
 //! ```text
 //! cost of one invocation = Billed Duration [s] × memory [MB] / 1024 × price per GB-second
 //!                          + price per request
-//! cost per million       = 10^6 × ((1 − s) × cost(warm Billed Duration) + s × cost(cold Billed Duration))
+//! cost per million       = 10^6 × ((1 − s) × cost(warm Billed Duration)
+//!                                 + s × cost(cold Billed Duration))
 //! ```
 //!
 //! `s` is the share of invocations that are cold starts. Billed Duration is the REPORT line's
