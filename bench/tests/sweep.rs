@@ -438,6 +438,9 @@ fn judging(balance_weight: f64) -> Judging {
 
 const SIZES: [u64; 5] = [128, 256, 512, 1024, 1769];
 
+/// Memory MB, invocations, warm p50, mean Billed warm, mean Billed cold.
+type SizeRow = (u64, usize, Option<f64>, Option<f64>, Option<f64>);
+
 #[tokio::test]
 async fn a_sweep_measures_every_size_recommends_with_known_answers_and_restores() {
     for json_logs in [false, true] {
@@ -478,7 +481,7 @@ async fn a_sweep_measures_every_size_recommends_with_known_answers_and_restores(
             judging(0.5),
             swept.restored,
         );
-        let by_size: Vec<(u64, usize, Option<f64>, Option<f64>, Option<f64>)> = results
+        let by_size: Vec<SizeRow> = results
             .sizes
             .iter()
             .map(|s| {
@@ -492,7 +495,7 @@ async fn a_sweep_measures_every_size_recommends_with_known_answers_and_restores(
             })
             .collect();
         // Billed Duration: ceil(Duration) warm, ceil(Init + Duration) cold, from the model.
-        let expected: Vec<(u64, usize, Option<f64>, Option<f64>, Option<f64>)> = [
+        let expected: Vec<SizeRow> = [
             (128, 282.0, 392.0),
             (256, 144.0, 199.0),
             (512, 75.0, 102.0),

@@ -34,9 +34,12 @@ pub struct Excluded {
     pub reason: String,
 }
 
+/// An eligible size: memory MB, $ per million, warm p50 ms.
+type Entry = (u64, f64, f64);
+
 pub fn recommend(sizes: &[SizeFigures], balance_weight: f64) -> Recommendation {
     let mut excluded = Vec::new();
-    let mut eligible: Vec<(u64, f64, f64)> = Vec::new();
+    let mut eligible: Vec<Entry> = Vec::new();
     for s in sizes {
         let reason = if s.failures > 0 {
             Some(format!(
@@ -65,13 +68,13 @@ pub fn recommend(sizes: &[SizeFigures], balance_weight: f64) -> Recommendation {
     }
     // Smaller sizes first, so that `min_by` (which keeps the first of equals) breaks ties.
     eligible.sort_by_key(|e| e.0);
-    let pick = |order: &dyn Fn(&(u64, f64, f64), &(u64, f64, f64)) -> Ordering| {
+    let pick = |order: &dyn Fn(&Entry, &Entry) -> Ordering| {
         eligible.iter().min_by(|a, b| order(a, b)).map(|e| e.0)
     };
     let min_cost = eligible.iter().map(|e| e.1).fold(f64::INFINITY, f64::min);
     let min_p50 = eligible.iter().map(|e| e.2).fold(f64::INFINITY, f64::min);
     let w = balance_weight.clamp(0.0, 1.0);
-    let score = |e: &(u64, f64, f64)| w * e.1 / min_cost + (1.0 - w) * e.2 / min_p50;
+    let score = |e: &Entry| w * e.1 / min_cost + (1.0 - w) * e.2 / min_p50;
     let cheapest = pick(&|a, b| a.1.total_cmp(&b.1));
     // Among equally fast sizes, the cheapest.
     let fastest = pick(&|a, b| a.2.total_cmp(&b.2).then(a.1.total_cmp(&b.1)));
