@@ -195,6 +195,7 @@ run_all() {
   check "wiring: alarms and dashboard" check_alarms_dashboard
   if [ -n "$BENCH_BIN" ]; then
     check "bench: lambda-bench cloud against the alias" check_bench_cloud
+    check "bench: memory sweep 128/256/512 MB, function restored" check_bench_sweep
   else
     say "bench: not run (no lambda-bench with a cloud mode${DEPLOY_LOCAL_SKIP_BENCH:+, DEPLOY_LOCAL_SKIP_BENCH set})"
   fi

@@ -30,9 +30,13 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Benchmark a deployed function through the AWS SDK (Invoke with LogType=Tail).
+    /// Benchmark a deployed function through the AWS SDK (Invoke with LogType=Tail); with
+    /// --memory, sweep memory sizes and recommend one (cost per million, speed, headroom).
     #[cfg(feature = "cloud")]
     Cloud(CloudArgs),
+    /// Price a local run at Lambda memory sizes, modeled: durations × max(1, 1769 / MB), the
+    /// CPU share Lambda gives below one vCPU. No AWS account needed; `cloud --memory` measures.
+    Price(PriceArgs),
     /// Count the AArch64 instructions arm64 bootstraps execute, exactly, under qemu-user with a
     /// Graviton2 CPU model and a TCG plugin: init, per event, per byte, SHA-256 and NEON share;
     /// optionally gated against a committed baseline.
@@ -182,7 +186,7 @@ pub struct CloudArgs {
     pub function: String,
     /// Version or alias to invoke. Forced cold starts change $LATEST's configuration, which
     /// reaches a published version only after a new publish: use it with $LATEST.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "memory")]
     pub qualifier: Option<String>,
     #[command(flatten)]
     pub events: EventArgs,
@@ -226,6 +230,80 @@ pub struct CloudArgs {
     /// How long to wait for a configuration update (forced cold start) to finish.
     #[arg(long, default_value_t = 60.0, value_name = "SECS")]
     pub update_timeout: f64,
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `cloud --memory`: the same runs at several memory sizes, priced, with a recommendation.
+#[cfg(feature = "cloud")]
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Sweep these memory sizes (MB, comma-separated, 128 to 10240): each runs on a version
+    /// published at that size behind a temporary alias; the function is restored at the end.
+    #[arg(long, value_delimiter = ',', value_name = "MB,MB,...")]
+    pub memory: Vec<u64>,
+    /// Name of the temporary alias (must not exist; deleted at the end).
+    #[arg(long, default_value = "lambda-bench-sweep", requires = "memory")]
+    pub sweep_alias: String,
+    #[command(flatten)]
+    pub judging: JudgingArgs,
+}
+
+/// How sizes are priced and judged (`cloud --memory`, `price`).
+#[derive(Args, Debug)]
+pub struct JudgingArgs {
+    /// Share of invocations that are cold starts, in percent, for the cost per million.
+    #[arg(
+        long,
+        default_value_t = 1.0,
+        value_name = "PERCENT",
+        requires = "memory"
+    )]
+    pub cold_share: f64,
+    /// Price architecture: arm64 or x86_64 (default: the function's; arm64 for `price`).
+    #[arg(long, value_name = "ARCH", requires = "memory")]
+    pub architecture: Option<String>,
+    /// $ per GB-second of Billed Duration (default: us-east-1's first tier for the architecture).
+    #[arg(long, value_name = "USD", requires = "memory")]
+    pub price_gb_second: Option<f64>,
+    /// $ per million requests (default: 0.20).
+    #[arg(long, value_name = "USD", requires = "memory")]
+    pub price_per_million_requests: Option<f64>,
+    /// Free memory, in percent of the size, that Max Memory Used must leave; tighter sizes are
+    /// flagged and not recommended.
+    #[arg(
+        long,
+        default_value_t = 20.0,
+        value_name = "PERCENT",
+        requires = "memory"
+    )]
+    pub headroom: f64,
+    /// Weight of cost (against warm p50) in the balanced pick, 0 to 1.
+    #[arg(long, default_value_t = 0.5, value_name = "W", requires = "memory")]
+    pub balance_weight: f64,
+}
+
+/// `price`: a local run's figures priced at Lambda memory sizes under the CPU-share model.
+#[derive(Args, Debug)]
+pub struct PriceArgs {
+    /// A `run`/`compare` JSON export (`--json FILE`).
+    #[arg(value_name = "RUN.json")]
+    pub run: PathBuf,
+    /// The target of the run to price (needed when the run has several).
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// Memory sizes to price (MB, comma-separated, 128 to 10240).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "128,256,512,1024,1769",
+        value_name = "MB,MB,..."
+    )]
+    pub memory: Vec<u64>,
+    #[command(flatten)]
+    pub judging: JudgingArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -40,6 +40,8 @@
 //! - [`error`]: the one error type of the command line, and its exit statuses.
 //! - `cloud` (feature `cloud`): the same figures from a deployed function via the AWS SDK.
 //! - `plot` (feature `plot`): SVG distribution plots.
+//! - [`tuning`]: a memory sweep's figures priced, ranked and written out (the sweep itself is
+//!   `cloud::sweep`).
 //!
 //! Depend on it from tests with `default-features = false`: tokio, hyper and serde_json only.
 
@@ -57,6 +59,7 @@ pub mod report;
 pub mod runtime_api;
 pub mod session;
 pub mod stats;
+pub mod tuning;
 
 pub use invocation::{FunctionError, Invocation, Outcome};
 pub use process::{ExitInfo, FunctionProcess, SpawnConfig, Wrapper};

@@ -6,6 +6,7 @@
 mod cli;
 mod options;
 mod output;
+mod sizing;
 
 use std::io::Write;
 use std::path::Path;
@@ -22,8 +23,21 @@ use output::BarProgress;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    let command = cli.command;
+    // A sweep handles Ctrl-C itself: it must restore the function before it stops.
+    #[cfg(feature = "cloud")]
+    let command = match command {
+        Command::Cloud(args) if !args.sweep.memory.is_empty() => {
+            let ending = sizing::sweep(args).await;
+            if let Ending::Failed(e) = &ending {
+                eprintln!("error: {e}");
+            }
+            return ExitCode::from(ending.exit_code());
+        }
+        other => other,
+    };
     let work = async {
-        match cli.command {
+        match command {
             Command::Run(args) => run(args, 1).await,
             Command::Compare(args) => run(args, 2).await,
             Command::Gen { .. } => Err(Error::usage(
@@ -33,6 +47,7 @@ async fn main() -> ExitCode {
             #[cfg(feature = "cloud")]
             Command::Cloud(args) => cloud(args).await,
             Command::Count(args) => count(args).await,
+            Command::Price(args) => sizing::price(&args),
         }
     };
     // On Ctrl-C the work future is dropped here, and with it every function process (their

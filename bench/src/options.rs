@@ -91,6 +91,66 @@ pub fn cloud_options(args: &crate::cli::CloudArgs) -> Result<lambda_bench::cloud
     })
 }
 
+/// `--memory` checked: Lambda's range, each size once, in the order given.
+pub fn sweep_sizes(sizes: &[u64]) -> Result<Vec<u64>> {
+    for (i, &mb) in sizes.iter().enumerate() {
+        if !(128..=10240).contains(&mb) {
+            return Err(Error::usage(format!(
+                "--memory {mb}: Lambda memory sizes are 128 to 10240 MB"
+            )));
+        }
+        if sizes[..i].contains(&mb) {
+            return Err(Error::usage(format!("--memory lists {mb} twice")));
+        }
+    }
+    Ok(sizes.to_vec())
+}
+
+/// How a sweep's sizes are priced and judged: the flags, with the prices of `architecture`
+/// (the function's, unless `--architecture` says otherwise) where none are given.
+pub fn judging(
+    args: &crate::cli::JudgingArgs,
+    architecture: Option<&str>,
+) -> Result<lambda_bench::tuning::Judging> {
+    use lambda_bench::tuning::{cost::Pricing, Judging};
+    let share = |value: f64, flag: &str, max: f64| {
+        if value.is_finite() && (0.0..=max).contains(&value) {
+            Ok(value)
+        } else {
+            Err(Error::usage(format!("{flag} must be from 0 to {max}")))
+        }
+    };
+    let architecture = match args.architecture.as_deref().or(architecture) {
+        Some(a @ ("arm64" | "x86_64")) => a,
+        Some(other) => {
+            return Err(Error::usage(format!(
+                "--architecture {other}: expected arm64 or x86_64"
+            )))
+        }
+        // The function did not say (an emulator): price what this project deploys.
+        None => "arm64",
+    };
+    let mut pricing = Pricing::defaults(architecture);
+    if let Some(price) = args.price_gb_second {
+        pricing.per_gb_second = share(price, "--price-gb-second", 1.0)?;
+    }
+    if let Some(price) = args.price_per_million_requests {
+        pricing.per_million_requests = share(price, "--price-per-million-requests", 1000.0)?;
+    }
+    if args.price_gb_second.is_some() || args.price_per_million_requests.is_some() {
+        pricing.source = format!(
+            "given on the command line; defaults from {}",
+            pricing.source
+        );
+    }
+    Ok(Judging {
+        pricing,
+        cold_share: share(args.cold_share, "--cold-share", 100.0)? / 100.0,
+        headroom: share(args.headroom, "--headroom", 99.0)? / 100.0,
+        balance_weight: share(args.balance_weight, "--balance-weight", 1.0)?,
+    })
+}
+
 /// A positive number of seconds.
 pub fn seconds(value: f64, flag: &str) -> Result<Duration> {
     Duration::try_from_secs_f64(value)
@@ -296,6 +356,92 @@ mod tests {
             parse_wrapper("taskset -c 1"),
             Wrapper::Command(strings(&["taskset", "-c", "1"]))
         );
+    }
+
+    #[cfg(feature = "cloud")]
+    #[test]
+    fn sweep_sizes_and_judging_flags_are_checked() {
+        use crate::cli::{Cli, Command};
+        use clap::Parser;
+        assert_eq!(sweep_sizes(&[512, 128, 10240]).unwrap(), [512, 128, 10240]);
+        assert_eq!(
+            sweep_sizes(&[128, 64]).unwrap_err().to_string(),
+            "--memory 64: Lambda memory sizes are 128 to 10240 MB"
+        );
+        assert_eq!(
+            sweep_sizes(&[256, 512, 256]).unwrap_err().to_string(),
+            "--memory lists 256 twice"
+        );
+        let parse = |extra: &[&str]| {
+            let base = [
+                "lambda-bench",
+                "cloud",
+                "-f",
+                "fn",
+                "-e",
+                "e.json",
+                "--memory",
+                "128,256",
+            ];
+            let cli = Cli::try_parse_from(base.iter().chain(extra)).unwrap();
+            let Command::Cloud(args) = cli.command else {
+                panic!()
+            };
+            args
+        };
+        let args = parse(&[]);
+        assert_eq!(args.sweep.memory, [128, 256]);
+        let j = judging(&args.sweep.judging, Some("x86_64")).unwrap();
+        assert_eq!(j.pricing.architecture, "x86_64");
+        assert_eq!(j.pricing.per_gb_second, 0.000_016_666_7);
+        assert_eq!(
+            (j.cold_share, j.headroom, j.balance_weight),
+            (0.01, 0.2, 0.5)
+        );
+        // The function's architecture unless the flag says otherwise; prices overridable.
+        let args = parse(&[
+            "--architecture",
+            "arm64",
+            "--price-gb-second",
+            "0.00002",
+            "--cold-share",
+            "5",
+        ]);
+        let j = judging(&args.sweep.judging, Some("x86_64")).unwrap();
+        assert_eq!(
+            (j.pricing.architecture.as_str(), j.pricing.per_gb_second),
+            ("arm64", 0.00002)
+        );
+        assert!(j.pricing.source.starts_with("given on the command line"));
+        assert_eq!(j.cold_share, 0.05);
+        for (flags, message) in [
+            (
+                &["--cold-share", "101"][..],
+                "--cold-share must be from 0 to 100",
+            ),
+            (&["--headroom=-1"], "--headroom must be from 0 to 99"),
+            (
+                &["--balance-weight", "2"],
+                "--balance-weight must be from 0 to 1",
+            ),
+            (
+                &["--architecture", "mips"],
+                "--architecture mips: expected arm64 or x86_64",
+            ),
+        ] {
+            let err = judging(&parse(flags).sweep.judging, None).unwrap_err();
+            assert_eq!(err.to_string(), message);
+        }
+        // The sweep flags need --memory; a sweep invokes its own alias, not --qualifier.
+        let base = ["lambda-bench", "cloud", "-f", "fn", "-e", "e.json"];
+        assert!(Cli::try_parse_from(base.iter().chain(&["--cold-share", "5"])).is_err());
+        assert!(Cli::try_parse_from(base.iter().chain(&[
+            "--memory",
+            "128",
+            "--qualifier",
+            "live"
+        ]))
+        .is_err());
     }
 
     #[test]

@@ -67,7 +67,7 @@ fn guest_arch(binary: &str) -> &'static str {
 }
 
 /// Axis ticks at 1, 2 and 5 times the powers of ten between `lo` and `hi`.
-fn ticks(lo: f64, hi: f64) -> Vec<f64> {
+pub(crate) fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     let mut ticks = Vec::new();
     let mut decade = 10f64.powi(lo.log10().floor() as i32);
     while decade <= hi && ticks.len() < 64 {

@@ -58,10 +58,16 @@ export interface Slo {
 export interface StageConfig {
   readonly name: StageName;
   /**
-   * 256 MB by default: the Rust function needs a few tens of MB, but Lambda allocates CPU in
-   * proportion to memory, and parsing a request body of up to 6 MB plus SHA-256 is CPU-bound.
-   * 256 MB keeps cold start and p99 low at a fraction of the price of 1769 MB (one full vCPU);
-   * re-measure with the bench tool before changing it.
+   * 256 MB everywhere, justified by the cost model of `lambda-bench price` (README "What it
+   * costs": local native durations stretched by Lambda's CPU share, arm64 us-east-1 prices, 1 %
+   * cold starts; modeled, not measured on Lambda). Max Memory Used is 4 MB for the seed and
+   * 31 MB for a 5 MB batch, so even 128 MB leaves the headroom. Seed-sized requests are billed
+   * about the 1 ms minimum from 256 MB up: $0.2048 per million at 256 MB against $0.2041 at 128 MB
+   * (+0.3 %) for half the latency, and +9.5 % at 1769 MB for sub-millisecond gains invisible
+   * behind API Gateway. Big batches are CPU-bound: their cost is flat across sizes (within 1 %
+   * from 128 to 1769 MB), so more memory for them is a latency choice at no cost — raise it
+   * (`-c memoryMb=1024`) for a stage whose p99 SLO big batches threaten, after
+   * `lambda-bench cloud --memory 128,256,512,1024,1769` on the real account confirms the model.
    */
   readonly memoryMb: number;
   readonly timeoutSeconds: number;

@@ -291,6 +291,37 @@ check_bench_cloud() {
   CHECK_DETAIL="$ok/$BENCH_WARM warm invocations of live ok, each with its REPORT line from CloudWatch Logs"
 }
 
+check_bench_sweep() {
+  # Issue 18: a three-size memory sweep of the deployed function (`lambda-bench cloud --memory`),
+  # each size on a version published behind a temporary alias, never `live`. The emulator runs
+  # the bootstrap as a plain process on this VM whatever the memory size: its durations (and so
+  # the costs and the recommendation) mean nothing. What this proves: the configuration really
+  # changes per size (every REPORT line's Memory Size is the size set), every invocation is
+  # answered, and the function is left as found (memory, environment, aliases, versions).
+  local before after sizes=(128 256 512)
+  state_cmd() {
+    aws lambda get-function-configuration --function-name "$FUNCTION_NAME" \
+      --query '{memory: MemorySize, env: Environment.Variables}' --output json &&
+      aws lambda list-aliases --function-name "$FUNCTION_NAME" --query 'Aliases[].[Name, FunctionVersion]' --output json &&
+      aws lambda list-versions-by-function --function-name "$FUNCTION_NAME" --query 'Versions[].Version' --output json
+  }
+  before=$(state_cmd) || return
+  "$BENCH_BIN" cloud --function "$FUNCTION_NAME" -e "$ROOT/events/seed-3tx.json" \
+    --memory "$(IFS=,; echo "${sizes[*]}")" --cold 1 --warm 5 --quiet \
+    --json "$WORK/sweep.json" --markdown "$WORK/sweep.md" --plot "$WORK/sweep.svg" || return
+  local i got ok
+  for i in "${!sizes[@]}"; do
+    got=$(jq ".targets[$i].memory_size_mb" "$WORK/sweep.json") || return
+    [ "$got" = "${sizes[$i]}" ] || { fail "size ${sizes[$i]} MB: REPORT Memory Size $got"; return 1; }
+    ok=$(jq "[.targets[$i].samples[] | select(.status == \"ok\" and (.duration_ms | type == \"number\"))] | length" \
+      "$WORK/sweep.json") || return
+    [ "$ok" -eq 6 ] || { fail "size ${sizes[$i]} MB: $ok of 6 invocations ok with a REPORT Duration"; return 1; }
+  done
+  after=$(state_cmd) || return
+  [ "$before" = "$after" ] || { fail "function not restored: before $before, after $after"; return 1; }
+  CHECK_DETAIL="3 sizes x 6 invocations answered at the size set; memory, variables, aliases and versions as found ($WORK/sweep.svg)"
+}
+
 check_destroy() {
   cdk_app assembly destroy --force || return
   local status

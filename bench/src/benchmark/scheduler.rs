@@ -16,6 +16,8 @@ pub trait Progress {
     fn sample(&self, _target: &TargetResult, _sample: &Sample) {}
     /// Something the user should know (a target stopped early, ...).
     fn warn(&self, _message: &str) {}
+    /// What is being done, when it is not a sample (a sweep's configuration changes).
+    fn note(&self, _message: &str) {}
     fn finish(&self) {}
 }
 

@@ -5,6 +5,8 @@
 //!   line is looked up in CloudWatch Logs by request id.
 //! - [`cold`]: a forced cold start: change an environment variable, wait until
 //!   `LastUpdateStatus` is `Successful`; the next invoke gets a fresh execution environment.
+//! - [`sweep`]: the same runs at several memory sizes, each on a published version behind a
+//!   temporary alias; [`restore`] puts the function back as it was, whatever happens.
 //!
 //! Every AWS call goes through the SDK's standard retry strategy (exponential backoff with
 //! jitter; throttling such as `TooManyRequestsException` is retried), bounded by
@@ -13,6 +15,8 @@
 pub mod cold;
 pub mod invoke;
 pub mod logs;
+pub mod restore;
+pub mod sweep;
 
 use std::time::Duration;
 
@@ -84,6 +88,29 @@ pub enum CloudError {
     },
     #[error("configuration update of {function} did not finish: {reason}")]
     UpdateNotFinished { function: String, reason: String },
+    /// A request that cannot be carried out as asked (nothing was changed).
+    #[error("{0}")]
+    Refused(String),
+    /// Ctrl-C during a sweep; the function was restored.
+    #[error("interrupted; {restored}")]
+    Interrupted { restored: String },
+    /// A sweep stopped by `cause`; the function was restored.
+    #[error("{cause}\n{restored}")]
+    SweepStopped {
+        cause: Box<CloudError>,
+        restored: String,
+    },
+    /// Putting the function back failed: what failed, and the commands that finish the job.
+    #[error("{}restoring {function} failed:\n  {}\nrun these to restore it by hand:\n  {}",
+        stopped_by.as_ref().map(|s| format!("{s}\n")).unwrap_or_default(),
+        failures.join("\n  "), commands.join("\n  "))]
+    RestoreFailed {
+        function: String,
+        /// Why the sweep stopped before the restore, if it did not finish.
+        stopped_by: Option<String>,
+        failures: Vec<String>,
+        commands: Vec<String>,
+    },
 }
 
 impl CloudError {
@@ -183,7 +210,6 @@ impl CloudBench {
         events: &[Event],
         progress: &dyn Progress,
     ) -> Result<TargetResult, CloudError> {
-        assert!(!events.is_empty(), "at least one event");
         let config = self.configuration().await?;
         let mut result = TargetResult::new(
             self.options.function.clone(),
@@ -194,16 +220,37 @@ impl CloudBench {
             config.memory_mb,
         );
         result.size_bytes = config.code_size;
-        let log_group = config.log_group.clone();
+        self.measure(events, progress, &mut result, &config.log_group, || {
+            self.force_cold_start()
+        })
+        .await?;
+        Ok(result)
+    }
 
+    /// The measurement loop of [`CloudBench::run`], with the way to force a cold start given:
+    /// an environment update of `$LATEST` there, a new version behind the sweep's alias in
+    /// [`CloudBench::sweep`].
+    pub(crate) async fn measure<F, Fut>(
+        &self,
+        events: &[Event],
+        progress: &dyn Progress,
+        result: &mut TargetResult,
+        log_group: &str,
+        mut force_cold_start: F,
+    ) -> Result<(), CloudError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<(), CloudError>>,
+    {
+        assert!(!events.is_empty(), "at least one event");
         let mut warned_by_time = false;
         progress.phase("cold", self.options.cold_runs as u64);
         for round in 0..self.options.cold_runs {
-            self.force_cold_start().await?;
+            force_cold_start().await?;
             let event = &events[round % events.len()];
-            let invocation = self.invoke(event, &log_group).await?;
+            let invocation = self.invoke(event, log_group).await?;
             warned_by_time |= warn_by_time(&invocation, warned_by_time, progress);
-            invocation.record(&mut result, Kind::Cold, progress);
+            invocation.record(result, Kind::Cold, progress);
         }
 
         self.warm_up(events).await?;
@@ -216,7 +263,7 @@ impl CloudBench {
         while done < self.options.warm_runs {
             while in_flight.len() < concurrency && next < self.options.warm_runs {
                 let event = events[next % events.len()].clone();
-                let (bench, log_group) = (bench.clone(), log_group.clone());
+                let (bench, log_group) = (bench.clone(), log_group.to_owned());
                 in_flight.spawn(async move { bench.invoke(&event, &log_group).await });
                 next += 1;
             }
@@ -228,12 +275,12 @@ impl CloudBench {
                 message: e.to_string(),
             })??;
             warned_by_time |= warn_by_time(&invocation, warned_by_time, progress);
-            invocation.record(&mut result, Kind::Warm, progress);
+            invocation.record(result, Kind::Warm, progress);
             done += 1;
         }
         progress.finish();
         result.summarize();
-        Ok(result)
+        Ok(())
     }
 
     /// [`CloudOptions::warmup`] invocations, cycling `events`; only an AWS error counts.

@@ -69,6 +69,10 @@ impl Progress for BarProgress {
         self.bar.suspend(|| eprintln!("warning: {message}"));
     }
 
+    fn note(&self, message: &str) {
+        self.bar.suspend(|| eprintln!("{message}"));
+    }
+
     fn finish(&self) {
         self.bar.finish_and_clear();
     }
