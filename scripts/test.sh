@@ -32,6 +32,10 @@ step_arm64()     {
 }
 # Unit, contract, property, differential and end-to-end tests on the host build.
 step_rust()      { cargo test --workspace --locked; }
+# Mutation testing of the lines of lambda/src changed since the merge base with main: a mutant the
+# tests miss fails unless .cargo/mutants-survivors.txt lists it. On main itself nothing changed,
+# which it says. The whole crate: scripts/mutants.sh (docs/hardening.md, "Mutation testing").
+step_mutants_diff() { scripts/mutants.sh --in-diff; }
 # The shipped arm64 build under qemu-user: the end-to-end scenario (an ignored test elsewhere, as
 # it needs this build), then the hostile corpus and Runtime API faults again.
 step_hostile_arm64() {
@@ -62,7 +66,7 @@ step_msrv() {
     cargo "+$msrv" check --workspace --locked --target-dir "$CARGO_TARGET_DIR/msrv"
 }
 
-STEPS=(setup format clippy shellcheck arm64 rust hostile_arm64 soak deps openapi infra workflows deploy_local bench_cloud watch)
+STEPS=(setup format clippy shellcheck arm64 rust mutants_diff hostile_arm64 soak deps openapi infra workflows deploy_local bench_cloud watch)
 EXTRA_STEPS=(msrv)
 
 case "${1:-}" in

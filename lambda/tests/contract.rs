@@ -179,6 +179,22 @@ fn bad_input_names_the_field_and_the_problem() {
             "transactions[0].id: missing required field",
         ),
         (
+            // Keys are case-sensitive: same-length lookalikes are unknown fields, not `id`.
+            r#"{"transactions":[{"ID":"a","amount":1,"type":"CREDIT"}]}"#,
+            ErrorCode::InvalidPayload,
+            "transactions[0].id: missing required field",
+        ),
+        (
+            r#"{"transactions":[{"id":"a","AMOUNT":1,"type":"CREDIT"}]}"#,
+            ErrorCode::InvalidPayload,
+            "transactions[0].amount: missing required field",
+        ),
+        (
+            r#"{"transactions":[{"id":"a","amount":1,"Type":"CREDIT"}]}"#,
+            ErrorCode::InvalidPayload,
+            "transactions[0].type: missing required field",
+        ),
+        (
             r#"{"transactions":[{"id":"","amount":1,"type":"CREDIT"}]}"#,
             ErrorCode::InvalidPayload,
             "transactions[0].id: must not be empty",

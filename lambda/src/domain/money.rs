@@ -410,6 +410,50 @@ mod tests {
         assert!(Amount::parse_plain(b"1e5").is_none());
     }
 
+    /// The fast path must take every amount written the common way (falling back would still be
+    /// right, but slow), and leave everything else to the general reader.
+    #[test]
+    fn plain_fast_path_takes_every_common_amount() {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "9",
+            "90",
+            "150.5",
+            "-75.25",
+            "0.09",
+            "999999999999999",
+            "-999999999999999.999999999999999999",
+            "0.000000000000000001",
+            "123456789012345.678901234567890123",
+        ] {
+            let plain = Amount::parse_plain(text.as_bytes());
+            assert!(plain.is_some(), "{text} left the fast path");
+            assert_eq!(
+                plain.map(Ok),
+                Some(Amount::parse_any(text.as_bytes())),
+                "{text}"
+            );
+        }
+        for text in [
+            "1e5",
+            "1000000000000000",
+            "0.1000000000000000000",
+            "1.",
+            "1.5.",
+            "-",
+            "",
+            ".5",
+            "12a",
+            "--1",
+            "1.-5",
+        ] {
+            assert_eq!(Amount::parse_plain(text.as_bytes()), None, "{text}");
+        }
+    }
+
     #[test]
     fn total_overflow_is_an_error_not_a_wrap() {
         let big = parse("999999999999999.999999999999999999").unwrap();
