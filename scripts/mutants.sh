@@ -10,7 +10,8 @@
 #                                           BASE (default: origin/main, else main); an empty diff
 #                                           passes, and says so
 # Environment: MUTANTS_JOBS (default 1: two cores are shared), PROPTEST_CASES (default 64 per
-# property for each mutant), MUTANTS_OUT (default target/mutants: mutants.out/ lands there).
+# property for each mutant), MUTANTS_OUT (where mutants.out/ lands; default target/mutants, or
+# target/mutants-diff for --in-diff).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 LOG_TAG="mutants"
@@ -21,7 +22,6 @@ SURVIVORS=.cargo/mutants-survivors.txt
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 export PROPTEST_CASES="${PROPTEST_CASES:-64}"
 out_dir="${MUTANTS_OUT:-$CARGO_TARGET_DIR/mutants}"
-out="$out_dir/mutants.out"
 
 command -v cargo-mutants >/dev/null || die "cargo-mutants is not installed: run scripts/setup.sh"
 
@@ -39,6 +39,7 @@ if [ "${1:-}" = "--in-diff" ]; then
   fi
   [ -n "$base" ] || die "no main branch to compare with (fetch it, or name the base: --in-diff REF)"
   merge_base=$(git merge-base "$base" HEAD) || die "no merge base between $base and HEAD (a shallow clone? fetch with depth 0)"
+  out_dir="${MUTANTS_OUT:-$CARGO_TARGET_DIR/mutants-diff}" # a full run's outcomes stay
   mkdir -p "$out_dir"
   diff_file="$out_dir/in-diff.patch"
   # Committed and uncommitted changes alike: what a developer is about to push.
@@ -49,10 +50,12 @@ if [ "${1:-}" = "--in-diff" ]; then
   fi
   log "mutants on lines of lambda/src changed since the merge base with $base (${merge_base:0:12})"
   args+=(--in-diff "$diff_file")
+  rm -rf "$out_dir/mutants.out" # cargo-mutants writes none when the diff holds no mutant
 elif [ "$#" -gt 0 ]; then
   full=0 # a partial run: no bar, survivors still checked
 fi
 
+out="$out_dir/mutants.out"
 start=$(date +%s)
 nice -n 15 cargo mutants --package transactions-lambda --jobs "${MUTANTS_JOBS:-1}" \
   --output "$out_dir" "${args[@]}" "$@"
@@ -64,8 +67,16 @@ case "$status" in 0 | 2 | 3) ;; *) die "cargo-mutants failed (exit $status): see
 # "lambda/src/x.rs:12:5: replace a with b in f" -> "lambda/src/x.rs: replace a with b in f":
 # the list survives edits that only move code.
 name_only() { sed -E 's/^([^:]+):[0-9]+:[0-9]+: /\1: /' "$@"; }
-count() { grep -c "^lambda/src/$2/" "$out/$1.txt" 2>/dev/null || true; }
+count() {
+  local n
+  n=$(grep -c "^lambda/src/$2/" "$out/$1.txt" 2>/dev/null) || true
+  echo "${n:-0}"
+}
 
+if [ ! -e "$out/outcomes.json" ]; then
+  log "no mutant to test: the changed lines hold no mutable code"
+  exit 0
+fi
 failed=0
 for folder in domain function; do
   caught=$(( $(count caught "$folder") + $(count timeout "$folder") ))
