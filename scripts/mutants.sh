@@ -86,9 +86,9 @@ for folder in domain function; do
   [ "$viable" -gt 0 ] || continue
   score=$(awk -v c="$caught" -v v="$viable" 'BEGIN { printf "%.1f", 100 * c / v }')
   bar=$([ "$folder" = domain ] && echo 95 || echo 90)
-  log "$folder/: $caught of $viable viable mutants caught ($score %, bar $bar %), $missed missed, $unviable unviable"
+  log "$folder/: $caught of $viable viable mutants caught ($score %), $missed missed, $unviable unviable"
   if [ "$full" -eq 1 ] && awk -v s="$score" -v b="$bar" 'BEGIN { exit !(s < b) }'; then
-    log "$folder/ is below its bar"
+    log "$folder/ is below its bar of $bar %"
     failed=1
   fi
 done
@@ -99,7 +99,7 @@ unlisted=$(name_only "$out/missed.txt" 2>/dev/null | while IFS= read -r mutant; 
 done)
 if [ -n "$unlisted" ]; then
   log "survivors not in $SURVIVORS (kill them with a test, or list them with the reason):"
-  printf '  %s\n' "$unlisted"
+  while IFS= read -r mutant; do printf '  %s\n' "$mutant"; done <<<"$unlisted"
   failed=1
 else
   log "every survivor is listed in $SURVIVORS"

@@ -424,6 +424,17 @@ fn oversized_payloads_are_refused_before_parsing() {
 }
 
 #[test]
+fn the_6_mb_limit_is_inclusive() {
+    let (head, tail) = (r#"{"transactions":[],"pad":""#, r#""}"#);
+    let fill = 6_291_456 - head.len() - tail.len();
+    let event = format!("{head}{}{tail}", "x".repeat(fill));
+    assert_eq!(event.len(), 6_291_456);
+    assert!(direct(&mut Processor::new(), &event).is_ok());
+    let event = format!("{head}{}{tail}", "x".repeat(fill + 1));
+    assert_eq!(direct_err(&event).0, ErrorCode::PayloadTooLarge);
+}
+
+#[test]
 fn api_gateway_errors_are_http_4xx_with_an_error_document() {
     let mut p = Processor::new();
     let (status, headers, body) = http(
