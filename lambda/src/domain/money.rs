@@ -330,6 +330,15 @@ mod tests {
         assert_eq!(show("-999999999999999"), "-999999999999999");
         assert_eq!(show("0e99999999999999999999"), "0");
         assert_eq!(show("100000000000000e0"), "100000000000000");
+        // Leading zeros are not significant digits, however many there are.
+        assert_eq!(
+            show("0.000000000000000000000000000000000001e30"),
+            "0.000001"
+        );
+        assert_eq!(
+            show("-0.0000000000000000000000000000000000000012e39"),
+            "-1.2"
+        );
     }
 
     #[test]
