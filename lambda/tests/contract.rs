@@ -434,6 +434,30 @@ fn the_6_mb_limit_is_inclusive() {
     assert_eq!(direct_err(&event).0, ErrorCode::PayloadTooLarge);
 }
 
+/// Base64 makes an API Gateway event a third larger than its body: an event over 6 MB around a
+/// body within the limit is answered; only an event beyond any such envelope is refused unread.
+#[test]
+fn an_api_gateway_event_may_exceed_6_mb_around_a_body_that_does_not() {
+    let batch = format!(
+        r#"{{"pad":"{}","transactions":[{{"id":"a","amount":1.5,"type":"CREDIT"}}]}}"#,
+        "x".repeat(4_800_000)
+    );
+    let mut p = Processor::new();
+    let (status, _, body) = http(&mut p, &batch, true, Some("application/json"));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["totalCredit"], 1.5);
+    assert_eq!(body["creditCount"], 1);
+    let beyond = format!(
+        r#"{{"routeKey":"POST /transactions","body":"{}"}}"#,
+        "x".repeat(12 * 1024 * 1024)
+    );
+    let Reply::Response(answer) = p.handle(beyond.as_bytes(), new_year()) else {
+        panic!("an oversized API Gateway event is answered over HTTP");
+    };
+    let answer: Value = serde_json::from_slice(answer).unwrap();
+    assert_eq!(answer["statusCode"], 413);
+}
+
 #[test]
 fn api_gateway_errors_are_http_4xx_with_an_error_document() {
     let mut p = Processor::new();
