@@ -64,9 +64,20 @@ log "cargo-mutants exit $status after $(( $(date +%s) - start )) s (outcomes: $o
 # 0: all caught, 2: some missed, 3: some timed out (a hang is a detection). Others: no verdict.
 case "$status" in 0 | 2 | 3) ;; *) die "cargo-mutants failed (exit $status): see $out/debug.log" ;; esac
 
-# "lambda/src/x.rs:12:5: replace a with b in f" -> "lambda/src/x.rs: replace a with b in f":
-# the list survives edits that only move code.
-name_only() { sed -E 's/^([^:]+):[0-9]+:[0-9]+: /\1: /' "$@"; }
+# "lambda/src/x.rs:12:5: replace a with b in f" -> "lambda/src/x.rs: replace a with b in f @ code",
+# code being line 12 as it reads: the list survives edits that only move code, and tells apart
+# two alike mutations in one function.
+name_only() {
+  local entry file line mutation code
+  while IFS= read -r entry; do
+    file=${entry%%:*}
+    line=${entry#*:}
+    line=${line%%:*}
+    mutation=${entry#*:*:*: }
+    code=$(sed -n "${line}p" "$file" | sed -E 's/^[[:space:]]+//; s/[[:space:]]+$//')
+    printf '%s: %s @ %s\n' "$file" "$mutation" "$code"
+  done <"$1"
+}
 count() {
   local n
   n=$(grep -c "^lambda/src/$2/" "$out/$1.txt" 2>/dev/null) || true
@@ -94,7 +105,7 @@ for folder in domain function; do
 done
 
 listed=$(grep -vE '^[[:space:]]*(#|$)' "$SURVIVORS")
-unlisted=$(name_only "$out/missed.txt" 2>/dev/null | while IFS= read -r mutant; do
+unlisted=$([ -e "$out/missed.txt" ] && name_only "$out/missed.txt" | while IFS= read -r mutant; do
   grep -qxF -- "$mutant" <<<"$listed" || printf '%s\n' "$mutant"
 done)
 if [ -n "$unlisted" ]; then
