@@ -361,6 +361,33 @@ mod tests {
             parse("-1e99999999999999999999"),
             Err(AmountError::OutOfRange)
         );
+        // Too many digits: the integer part is to blame when it has more than 15 of them,
+        // whatever they are and whatever the sign; otherwise (or with an exponent, which can
+        // bring it into range) the precision is.
+        for (text, reason) in [
+            (
+                "11111111111111111111111111111111111",
+                AmountError::OutOfRange,
+            ),
+            (
+                "-11111111111111111111111111111111111",
+                AmountError::OutOfRange,
+            ),
+            (
+                "123456789012345.1234567890123456789",
+                AmountError::TooPrecise,
+            ),
+            (
+                "1234567890123456789012345678901234e-30",
+                AmountError::TooPrecise,
+            ),
+            (
+                "1234567890123456789012345678901234E-30",
+                AmountError::TooPrecise,
+            ),
+        ] {
+            assert_eq!(parse(text), Err(reason), "{text}");
+        }
     }
 
     #[test]
