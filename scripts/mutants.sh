@@ -56,6 +56,10 @@ elif [ "$#" -gt 0 ]; then
 fi
 
 out="$out_dir/mutants.out"
+# The mutants are built into this same target/ (copy_target = false): the last one's artifacts end
+# up newer than the sources here, and cargo would take them for this tree's. Touching the mutated
+# sources afterwards makes the next build here (a later test.sh step) rebuild them.
+trap 'find lambda/src -name "*.rs" -exec touch {} +' EXIT
 start=$(date +%s)
 nice -n 15 cargo mutants --package transactions-lambda --jobs "${MUTANTS_JOBS:-1}" \
   --output "$out_dir" "${args[@]}" "$@"
