@@ -3,6 +3,7 @@
 # or with sudo available). Safe to run again: each step checks before it installs.
 #   scripts/setup.sh            everything
 #   SETUP_SKIP_NPM=1 ...        skip `npm ci` (Rust-only work)
+#   SETUP_SKIP_MUTANTS=1 ...    skip building cargo-mutants
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LOG_TAG=setup
@@ -63,6 +64,16 @@ fi
 
 # --- The instruction-counting qemu plugin: qemu-plugin.h from Debian's qemu source package.
 scripts/build-qemu-plugin.sh >/dev/null
+
+# --- cargo-mutants (scripts/mutants.sh; `scripts/test.sh mutants_diff`), pinned. No registry ships
+#     it prebuilt, so it is compiled once: 5 min 20 s on the project's 2-core VM (load ~4).
+#     SETUP_SKIP_MUTANTS=1 skips it (CI jobs that do not run mutation tests).
+mutants_version=27.1.0
+if [ -z "${SETUP_SKIP_MUTANTS:-}" ] &&
+  [ "$(cargo mutants --version 2>/dev/null)" != "cargo-mutants $mutants_version" ]; then
+  log "cargo install --locked cargo-mutants@$mutants_version"
+  cargo install --locked --quiet cargo-mutants --version "$mutants_version"
+fi
 
 # --- Python-distributed tools (cargo-lambda + zig, cfn-lint, zizmor, check-jsonschema, ministack,
 #     awscli, Go for the Go contender), and what the workflow tests and the smoke test import (PyYAML, boto3, moto, botocore).

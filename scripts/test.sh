@@ -35,6 +35,10 @@ step_rust()      { cargo test --workspace --locked; }
 # The Go contender (contenders/go: the published Go handler, reproduced) built for amd64 and arm64;
 # both answer the seed event with the seed signature, and 0.1 + 0.2 with float64's total.
 step_go()        { scripts/build-go.sh && scripts/check-go.sh; }
+# Mutation testing of the lines of lambda/src changed since the merge base with main: a mutant the
+# tests miss fails unless .cargo/mutants-survivors.txt lists it. On main itself nothing changed,
+# which it says. The whole crate: scripts/mutants.sh (docs/hardening.md, "Mutation testing").
+step_mutants_diff() { scripts/mutants.sh --in-diff; }
 # The shipped arm64 build under qemu-user: the end-to-end scenario (an ignored test elsewhere, as
 # it needs this build), then the hostile corpus and Runtime API faults again.
 step_hostile_arm64() {
@@ -68,7 +72,7 @@ step_msrv() {
     cargo "+$msrv" check --workspace --locked --target-dir "$CARGO_TARGET_DIR/msrv"
 }
 
-STEPS=(setup format clippy shellcheck arm64 rust go hostile_arm64 count soak deps openapi infra workflows deploy_local bench_cloud watch)
+STEPS=(setup format clippy shellcheck arm64 rust go mutants_diff hostile_arm64 count soak deps openapi infra workflows deploy_local bench_cloud watch)
 EXTRA_STEPS=(msrv)
 
 case "${1:-}" in

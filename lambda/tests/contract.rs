@@ -179,6 +179,22 @@ fn bad_input_names_the_field_and_the_problem() {
             "transactions[0].id: missing required field",
         ),
         (
+            // Keys are case-sensitive: same-length lookalikes are unknown fields, not `id`.
+            r#"{"transactions":[{"ID":"a","amount":1,"type":"CREDIT"}]}"#,
+            ErrorCode::InvalidPayload,
+            "transactions[0].id: missing required field",
+        ),
+        (
+            r#"{"transactions":[{"id":"a","AMOUNT":1,"type":"CREDIT"}]}"#,
+            ErrorCode::InvalidPayload,
+            "transactions[0].amount: missing required field",
+        ),
+        (
+            r#"{"transactions":[{"id":"a","amount":1,"Type":"CREDIT"}]}"#,
+            ErrorCode::InvalidPayload,
+            "transactions[0].type: missing required field",
+        ),
+        (
             r#"{"transactions":[{"id":"","amount":1,"type":"CREDIT"}]}"#,
             ErrorCode::InvalidPayload,
             "transactions[0].id: must not be empty",
@@ -405,6 +421,41 @@ fn oversized_payloads_are_refused_before_parsing() {
     );
     assert_eq!(status, 413);
     assert_eq!(body["error"]["code"], "PAYLOAD_TOO_LARGE");
+}
+
+#[test]
+fn the_6_mb_limit_is_inclusive() {
+    let (head, tail) = (r#"{"transactions":[],"pad":""#, r#""}"#);
+    let fill = 6_291_456 - head.len() - tail.len();
+    let event = format!("{head}{}{tail}", "x".repeat(fill));
+    assert_eq!(event.len(), 6_291_456);
+    assert!(direct(&mut Processor::new(), &event).is_ok());
+    let event = format!("{head}{}{tail}", "x".repeat(fill + 1));
+    assert_eq!(direct_err(&event).0, ErrorCode::PayloadTooLarge);
+}
+
+/// Base64 makes an API Gateway event a third larger than its body: an event over 6 MB around a
+/// body within the limit is answered; only an event beyond any such envelope is refused unread.
+#[test]
+fn an_api_gateway_event_may_exceed_6_mb_around_a_body_that_does_not() {
+    let batch = format!(
+        r#"{{"pad":"{}","transactions":[{{"id":"a","amount":1.5,"type":"CREDIT"}}]}}"#,
+        "x".repeat(4_800_000)
+    );
+    let mut p = Processor::new();
+    let (status, _, body) = http(&mut p, &batch, true, Some("application/json"));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["totalCredit"], 1.5);
+    assert_eq!(body["creditCount"], 1);
+    let beyond = format!(
+        r#"{{"routeKey":"POST /transactions","body":"{}"}}"#,
+        "x".repeat(12 * 1024 * 1024)
+    );
+    let Reply::Response(answer) = p.handle(beyond.as_bytes(), new_year()) else {
+        panic!("an oversized API Gateway event is answered over HTTP");
+    };
+    let answer: Value = serde_json::from_slice(answer).unwrap();
+    assert_eq!(answer["statusCode"], 413);
 }
 
 #[test]

@@ -121,8 +121,16 @@ fn payload(txs: &[Tx]) -> String {
     )
 }
 
+/// 256 cases per property, or `PROPTEST_CASES` (scripts/mutants.sh runs fewer for each mutant).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn fast_path_matches_the_reference(txs in prop::collection::vec(tx(), 0..40)) {

@@ -968,5 +968,38 @@ mod tests {
             .is_err());
         assert_eq!(numbers("[3]"), ["3"]);
         parser.parse(b"{}", "payload").unwrap().validate().unwrap();
+        // Trimmed back to the retained size, the buffer has nothing more to give.
+        assert!(!parser.trim());
+    }
+
+    #[test]
+    fn a_typical_batch_keeps_its_index_buffer() {
+        // 100,000 tokens: a batch of ~8,000 transactions, well inside what is kept.
+        let batch = format!("[{}0]", "0,".repeat(50_000));
+        let mut parser = Parser::default();
+        parser.parse(batch.as_bytes(), "payload").unwrap();
+        let capacity = parser.indexes.capacity();
+        assert!(!parser.trim());
+        assert_eq!(parser.indexes.capacity(), capacity);
+    }
+
+    #[test]
+    fn compact_keys_match_the_whole_quoted_key_and_its_colon() {
+        let source = br#""amount":1,"id":"tx-1","amount":2,"Amount":3,"amount":4"#;
+        let amount = CompactKey::new("amount");
+        // At the start, in the middle (16 bytes readable at once), within 16 bytes of the end.
+        assert_eq!(source.len(), 55);
+        for at in [0, 23, 45] {
+            assert!(source[at..].starts_with(b"\"amount\":"));
+            assert!(amount.matches(source, at), "at {at}");
+        }
+        assert!(!amount.matches(source, 11)); // "id"
+        assert!(!amount.matches(source, 34)); // "Amount": keys are case-sensitive
+        assert!(!CompactKey::new("amounts").matches(source, 0));
+        assert!(!CompactKey::new("amoun").matches(source, 0));
+        assert!(!amount.matches(br#""amount""#, 0)); // no colon: the input ends
+        let longest = CompactKey::new("transactionId");
+        assert!(longest.matches(br#""transactionId":"x""#, 0));
+        assert!(!longest.matches(br#""transactionID":"x""#, 0));
     }
 }

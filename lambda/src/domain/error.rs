@@ -110,3 +110,64 @@ impl fmt::Display for InputError {
 }
 
 impl std::error::Error for InputError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_its_http_status_error_type_and_wire_name() {
+        for (code, status, error_type, wire) in [
+            (ErrorCode::InvalidJson, 400, "InvalidJson", "INVALID_JSON"),
+            (
+                ErrorCode::InvalidPayload,
+                400,
+                "InvalidPayload",
+                "INVALID_PAYLOAD",
+            ),
+            (
+                ErrorCode::InvalidAmount,
+                400,
+                "InvalidAmount",
+                "INVALID_AMOUNT",
+            ),
+            (
+                ErrorCode::TotalOutOfRange,
+                400,
+                "TotalOutOfRange",
+                "TOTAL_OUT_OF_RANGE",
+            ),
+            (
+                ErrorCode::PayloadTooLarge,
+                413,
+                "PayloadTooLarge",
+                "PAYLOAD_TOO_LARGE",
+            ),
+            (ErrorCode::InvalidBody, 400, "InvalidBody", "INVALID_BODY"),
+            (
+                ErrorCode::UnsupportedMediaType,
+                415,
+                "UnsupportedMediaType",
+                "UNSUPPORTED_MEDIA_TYPE",
+            ),
+        ] {
+            assert_eq!(code.http_status(), status, "{code:?}");
+            assert_eq!(code.error_type(), error_type, "{code:?}");
+            assert_eq!(code.as_str(), wire, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn an_input_error_reads_as_its_error_type_then_its_message() {
+        let err = InputError::expected("transactions[2].amount", "a number", "a string");
+        assert_eq!(
+            err.to_string(),
+            "InvalidPayload: transactions[2].amount: expected a number, found a string"
+        );
+        let err = InputError::invalid_json("body", "unexpected end of input near byte 9");
+        assert_eq!(
+            err.to_string(),
+            "InvalidJson: body is not valid JSON: unexpected end of input near byte 9"
+        );
+    }
+}

@@ -330,6 +330,15 @@ mod tests {
         assert_eq!(show("-999999999999999"), "-999999999999999");
         assert_eq!(show("0e99999999999999999999"), "0");
         assert_eq!(show("100000000000000e0"), "100000000000000");
+        // Leading zeros are not significant digits, however many there are.
+        assert_eq!(
+            show("0.000000000000000000000000000000000001e30"),
+            "0.000001"
+        );
+        assert_eq!(
+            show("-0.0000000000000000000000000000000000000012e39"),
+            "-1.2"
+        );
     }
 
     #[test]
@@ -352,6 +361,33 @@ mod tests {
             parse("-1e99999999999999999999"),
             Err(AmountError::OutOfRange)
         );
+        // Too many digits: the integer part is to blame when it has more than 15 of them,
+        // whatever they are and whatever the sign; otherwise (or with an exponent, which can
+        // bring it into range) the precision is.
+        for (text, reason) in [
+            (
+                "11111111111111111111111111111111111",
+                AmountError::OutOfRange,
+            ),
+            (
+                "-11111111111111111111111111111111111",
+                AmountError::OutOfRange,
+            ),
+            (
+                "123456789012345.1234567890123456789",
+                AmountError::TooPrecise,
+            ),
+            (
+                "1234567890123456789012345678901234e-30",
+                AmountError::TooPrecise,
+            ),
+            (
+                "1234567890123456789012345678901234E-30",
+                AmountError::TooPrecise,
+            ),
+        ] {
+            assert_eq!(parse(text), Err(reason), "{text}");
+        }
     }
 
     #[test]
@@ -408,6 +444,50 @@ mod tests {
             );
         }
         assert!(Amount::parse_plain(b"1e5").is_none());
+    }
+
+    /// The fast path must take every amount written the common way (falling back would still be
+    /// right, but slow), and leave everything else to the general reader.
+    #[test]
+    fn plain_fast_path_takes_every_common_amount() {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "9",
+            "90",
+            "150.5",
+            "-75.25",
+            "0.09",
+            "999999999999999",
+            "-999999999999999.999999999999999999",
+            "0.000000000000000001",
+            "123456789012345.678901234567890123",
+        ] {
+            let plain = Amount::parse_plain(text.as_bytes());
+            assert!(plain.is_some(), "{text} left the fast path");
+            assert_eq!(
+                plain.map(Ok),
+                Some(Amount::parse_any(text.as_bytes())),
+                "{text}"
+            );
+        }
+        for text in [
+            "1e5",
+            "1000000000000000",
+            "0.1000000000000000000",
+            "1.",
+            "1.5.",
+            "-",
+            "",
+            ".5",
+            "12a",
+            "--1",
+            "1.-5",
+        ] {
+            assert_eq!(Amount::parse_plain(text.as_bytes()), None, "{text}");
+        }
     }
 
     #[test]

@@ -149,6 +149,37 @@ mod tests {
     }
 
     #[test]
+    fn levels_are_read_from_any_case_and_unknown_ones_ignored() {
+        for (text, level) in [
+            ("TRACE", Level::Trace),
+            ("debug", Level::Debug),
+            ("Info", Level::Info),
+            ("WARN", Level::Warn),
+            ("error", Level::Error),
+            ("FATAL", Level::Fatal),
+        ] {
+            assert_eq!(Level::parse(text), Some(level), "{text}");
+            assert_eq!(level.as_str(), text.to_ascii_uppercase());
+        }
+        assert_eq!(Level::parse("verbose"), None);
+        assert_eq!(Level::parse(""), None);
+    }
+
+    #[test]
+    fn text_lines_carry_level_request_id_message_and_fields() {
+        let logger = Logger {
+            json: false,
+            min: Level::Info,
+        };
+        let now = UNIX_EPOCH + Duration::from_millis(1_767_225_600_123);
+        let line = logger.format(Level::Error, None, "stopped", &[("error", "gone")], now);
+        assert_eq!(
+            line,
+            "2026-01-01T00:00:00.123Z ERROR - stopped error=gone\n"
+        );
+    }
+
+    #[test]
     fn level_filter() {
         let logger = Logger {
             json: false,

@@ -199,3 +199,60 @@ fn too_large(what: &str, len: usize) -> InputError {
         format!("{what}: {len} bytes exceeds the {MAX_PAYLOAD_BYTES}-byte limit for synchronous invocations"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::UNIX_EPOCH;
+
+    use super::*;
+
+    /// A direct batch of exactly `len` bytes (debits, padded by an ignored field).
+    fn batch_of(len: usize) -> Vec<u8> {
+        let tx = r#"{"id":"tx","amount":1,"type":"DEBIT"}"#;
+        let head = r#"{"pad":""#;
+        let n = len / (tx.len() + 1) / 2;
+        let tail = format!(r#"","transactions":[{}]}}"#, vec![tx; n].join(","));
+        let pad = "x".repeat(len - head.len() - tail.len());
+        let event = format!("{head}{pad}{tail}").into_bytes();
+        assert_eq!(event.len(), len);
+        event
+    }
+
+    fn answered(p: &mut Processor, event: &[u8]) -> bool {
+        matches!(p.handle(event, UNIX_EPOCH), Reply::Response(_))
+    }
+
+    #[test]
+    fn buffers_are_given_back_once_big_events_stop() {
+        let big = batch_of(3 * RETAINED_BUFFER_BYTES);
+        // Up to 1 MiB is a typical event: it keeps the buffers it needs.
+        let typical = batch_of(1024 * 1024);
+        let mut p = Processor::new();
+        assert!(answered(&mut p, &big));
+        assert!(!p.trim_due());
+        for _ in 1..SMALL_EVENTS_BEFORE_TRIM {
+            assert!(answered(&mut p, &typical));
+            assert!(!p.trim_due());
+        }
+        assert!(answered(&mut p, &typical));
+        assert!(
+            p.trim_due(),
+            "due after {SMALL_EVENTS_BEFORE_TRIM} typical events"
+        );
+        assert!(p.trim(), "the big event's index buffer is given back");
+        assert!(!p.trim(), "nothing more to give back");
+        assert!(answered(&mut p, &typical));
+        assert!(!p.trim_due(), "due once, not after every later event");
+    }
+
+    #[test]
+    fn only_a_buffer_grown_past_the_retained_size_is_freed() {
+        let mut kept = Vec::<u8>::with_capacity(RETAINED_BUFFER_BYTES);
+        let capacity = kept.capacity();
+        assert!(!trim_buffer(&mut kept));
+        assert_eq!(kept.capacity(), capacity);
+        let mut grown = Vec::<u8>::with_capacity(capacity + 1);
+        assert!(trim_buffer(&mut grown));
+        assert_eq!(grown.capacity(), 0);
+    }
+}
