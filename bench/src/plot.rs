@@ -166,22 +166,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::benchmark::{Sample, Status};
-
-    fn sample(kind: Kind, init: Option<f64>, duration: f64) -> Sample {
-        Sample {
-            kind,
-            event: "e".into(),
-            request_id: "r".into(),
-            status: Status::Ok,
-            init_ms: init,
-            duration_ms: Some(duration),
-            billed_ms: None,
-            max_memory_bytes: None,
-            detail: None,
-            log_tail: vec![],
-        }
-    }
+    use crate::benchmark::Sample;
 
     #[test]
     fn title_names_the_guest_architecture_and_emulated_timings() {
@@ -226,14 +211,14 @@ mod tests {
     fn writes_an_svg_with_both_panels_and_every_target() {
         let mut a = TargetResult::new("ours".into(), "a".into(), 128);
         a.samples = vec![
-            sample(Kind::Cold, Some(2.0), 0.5),
-            sample(Kind::Warm, None, 0.1),
-            sample(Kind::Warm, None, 0.2),
+            Sample::ok(Kind::Cold, Some(2.0), 0.5),
+            Sample::ok(Kind::Warm, None, 0.1),
+            Sample::ok(Kind::Warm, None, 0.2),
         ];
         let mut b = TargetResult::new("theirs".into(), "b".into(), 128);
         b.samples = vec![
-            sample(Kind::Cold, Some(40.0), 3.0),
-            sample(Kind::Warm, None, 1.5),
+            Sample::ok(Kind::Cold, Some(40.0), 3.0),
+            Sample::ok(Kind::Warm, None, 1.5),
         ];
         let results = RunResults::new(crate::benchmark::Mode::Local, vec![a, b]);
         let dir = tempfile::tempdir().unwrap();

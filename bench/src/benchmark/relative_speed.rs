@@ -81,24 +81,13 @@ fn compare(targets: &[TargetResult], figure: Figure) -> Option<Comparison> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::benchmark::result::{Kind, Sample, Status};
+    use crate::benchmark::result::{Kind, Sample};
 
     fn target(name: &str, warm: &[f64]) -> TargetResult {
         let mut t = TargetResult::new(name.into(), name.into(), 128);
         t.samples = warm
             .iter()
-            .map(|&d| Sample {
-                kind: Kind::Warm,
-                event: "e".into(),
-                request_id: "r".into(),
-                status: Status::Ok,
-                init_ms: None,
-                duration_ms: Some(d),
-                billed_ms: None,
-                max_memory_bytes: None,
-                detail: None,
-                log_tail: vec![],
-            })
+            .map(|&d| Sample::ok(Kind::Warm, None, d))
             .collect();
         t.summarize();
         t

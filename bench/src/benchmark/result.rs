@@ -166,3 +166,23 @@ impl TargetResult {
 pub fn bytes_to_mb(bytes: u64) -> u64 {
     bytes.div_ceil(1024 * 1024)
 }
+
+/// A successful sample for unit tests: only what the test sets varies (struct update syntax for
+/// the rest: `Sample { billed_ms: Some(2), ..Sample::ok(Kind::Warm, None, 1.5) }`).
+#[cfg(test)]
+impl Sample {
+    pub(crate) fn ok(kind: Kind, init_ms: Option<f64>, duration_ms: f64) -> Sample {
+        Sample {
+            kind,
+            event: "e".into(),
+            request_id: "r".into(),
+            status: Status::Ok,
+            init_ms,
+            duration_ms: Some(duration_ms),
+            billed_ms: None,
+            max_memory_bytes: None,
+            detail: None,
+            log_tail: vec![],
+        }
+    }
+}

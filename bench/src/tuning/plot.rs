@@ -124,7 +124,7 @@ fn draw(path: &Path, results: &SweepResults) -> Result<(), Box<dyn std::error::E
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::benchmark::{Kind, Sample, Status, TargetResult};
+    use crate::benchmark::{Kind, Sample, TargetResult};
     use crate::tuning::cost::Pricing;
     use crate::tuning::Judging;
 
@@ -136,16 +136,8 @@ mod tests {
                 let mut t = TargetResult::new(format!("{mb} MB"), "f".into(), mb);
                 for d in [ms, ms * 1.1, ms * 3.0] {
                     t.samples.push(Sample {
-                        kind: Kind::Warm,
-                        event: "e".into(),
-                        request_id: "r".into(),
-                        status: Status::Ok,
-                        init_ms: None,
-                        duration_ms: Some(d),
-                        billed_ms: None,
                         max_memory_bytes: Some(20 << 20),
-                        detail: None,
-                        log_tail: vec![],
+                        ..Sample::ok(Kind::Warm, None, d)
                     });
                 }
                 t.summarize();

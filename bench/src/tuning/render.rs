@@ -138,7 +138,7 @@ pub fn markdown(r: &SweepResults) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::benchmark::{Kind, Sample, Status, TargetResult};
+    use crate::benchmark::{Kind, Sample, TargetResult};
     use crate::tuning::cost::Pricing;
     use crate::tuning::Judging;
 
@@ -150,16 +150,10 @@ mod tests {
             (Kind::Warm, None),
         ] {
             t.samples.push(Sample {
-                kind,
                 event: "seed".into(),
-                request_id: "r".into(),
-                status: Status::Ok,
-                init_ms: init,
-                duration_ms: Some(warm_ms),
                 billed_ms: Some(warm_ms.ceil() as u64),
                 max_memory_bytes: Some(used_mb << 20),
-                detail: None,
-                log_tail: vec![],
+                ..Sample::ok(kind, init, warm_ms)
             });
         }
         t.summarize();
