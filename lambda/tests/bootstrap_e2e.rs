@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use lambda_bench::{LocalFunction, Outcome, SpawnConfig};
 use serde_json::Value;
+use transactions_lambda::function::processor::MAX_EVENT_BYTES;
 
 use support::{event_file as event, seed_answer};
 
@@ -99,6 +100,23 @@ async fn serves_valid_and_invalid_events(binary: PathBuf) {
         let inner: Value = serde_json::from_str(v["body"].as_str().unwrap()).unwrap();
         assert_eq!(inner["error"]["code"], "INVALID_PAYLOAD");
     }
+    // An API Gateway event past the hard limit: the runtime keeps one byte more than the limit
+    // (drains the rest), so the 413 names exactly that size whatever was sent.
+    let mut huge: Value = serde_json::from_slice(&event("apigw-seed.json")).unwrap();
+    // Last in serde_json's sorted keys: the telling keys come before the cut.
+    huge["zpad"] = "x".repeat(MAX_EVENT_BYTES + 4096).into();
+    let out = f.invoke(huge.to_string().into_bytes(), timeout).await;
+    let Outcome::Response(body) = &out.outcome else {
+        panic!("{:?}", out.outcome)
+    };
+    let v: Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(v["statusCode"], 413);
+    let inner: Value = serde_json::from_str(v["body"].as_str().unwrap()).unwrap();
+    let expected = format!("body: {} bytes exceeds", MAX_EVENT_BYTES + 1);
+    let message = inner["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with(&expected), "{message}");
+    // Every answer was read to its end, so one keep-alive connection carried all of it.
+    assert_eq!(f.api().stats().connections, 1, "{:?}", f.api().stats());
     // Logs are JSON lines that name the failure, never payload values.
     let logs = f.process().log_tail(200);
     let text: Vec<String> = logs.iter().map(|l| format!("{l:?}")).collect();

@@ -109,9 +109,24 @@ pub const CONFIGURED: [c_long; OPTIONS.len()] = {
     values
 };
 
-/// Whether the environment holds a `MIMALLOC_*` variable (any case, as mimalloc matches).
-fn environment_tunes_mimalloc() -> bool {
+/// Whether one `NAME=value` entry of the environment is a mimalloc setting: `MIMALLOC_` in any
+/// case, as mimalloc matches.
+///
+/// # Safety
+/// `var` points to a NUL-terminated string.
+pub unsafe fn names_mimalloc(var: *const u8) -> bool {
     const PREFIX: &[u8] = b"MIMALLOC_";
+    let mut i = 0;
+    // Stops at the first mismatch, so never reads past the string's NUL.
+    // SAFETY: every byte read is at or before the NUL (the caller's promise).
+    while i < PREFIX.len() && unsafe { *var.add(i) }.to_ascii_uppercase() == PREFIX[i] {
+        i += 1;
+    }
+    i == PREFIX.len()
+}
+
+/// Whether the environment holds a `MIMALLOC_*` variable.
+fn environment_tunes_mimalloc() -> bool {
     extern "C" {
         static environ: *const *const std::ffi::c_char;
     }
@@ -123,13 +138,7 @@ fn environment_tunes_mimalloc() -> bool {
             return false;
         }
         while !(*var).is_null() {
-            let s = *var as *const u8;
-            let mut i = 0;
-            // Stops at the first mismatch, so never reads past the string's NUL.
-            while i < PREFIX.len() && (*s.add(i)).to_ascii_uppercase() == PREFIX[i] {
-                i += 1;
-            }
-            if i == PREFIX.len() {
+            if names_mimalloc(*var as *const u8) {
                 return true;
             }
             var = var.add(1);
@@ -138,17 +147,23 @@ fn environment_tunes_mimalloc() -> bool {
     false
 }
 
+/// The options the constructor sets, as `(mi_option_t index, value)`: all of them, unless the
+/// environment tunes mimalloc, then only our departures (mimalloc reads the rest from it).
+pub fn options_to_set(environment_tunes: bool) -> impl Iterator<Item = (usize, c_long)> {
+    CONFIGURED
+        .iter()
+        .enumerate()
+        .filter(move |&(index, value)| !environment_tunes || *value != OPTIONS[index].1)
+        .map(|(index, value)| (index, *value))
+}
+
 /// Called from the constructor [`tuned_allocator!`] installs.
 pub extern "C" fn configure_mimalloc() {
-    let all = !environment_tunes_mimalloc();
-    for (index, value) in CONFIGURED.iter().enumerate() {
-        if !all && *value == OPTIONS[index].1 {
-            continue;
-        }
+    for (index, value) in options_to_set(environment_tunes_mimalloc()) {
         // SAFETY: sets a process-wide option before mimalloc initialises (nothing else runs
         // yet); an option set this way is marked initialised and never read from the
         // environment. `index` < 47 fits `mi_option_t` (c_int).
-        unsafe { libmimalloc_sys::mi_option_set(index as mi_option_t, *value) };
+        unsafe { libmimalloc_sys::mi_option_set(index as mi_option_t, value) };
     }
 }
 
@@ -198,6 +213,40 @@ mod tests {
         let beyond = mi_option_t::try_from(OPTIONS.len()).unwrap();
         // SAFETY: out-of-range options are checked by mimalloc and read as 0.
         assert_eq!(unsafe { libmimalloc_sys::mi_option_get(beyond) }, 0);
+    }
+
+    #[test]
+    fn mimalloc_variables_are_told_by_their_prefix_in_any_case() {
+        let names = |var: &std::ffi::CStr| unsafe { names_mimalloc(var.as_ptr().cast()) };
+        for yes in [
+            c"MIMALLOC_VERBOSE=1",
+            c"mimalloc_purge_delay=5",
+            c"MiMalloc_=",
+            c"MIMALLOC_",
+        ] {
+            assert!(names(yes), "{yes:?}");
+        }
+        for no in [
+            c"MIMALLOC",
+            c"MIMALLOCX_A=1",
+            c"XMIMALLOC_A=1",
+            c"PATH=/bin",
+            c"",
+            c"M",
+        ] {
+            assert!(!names(no), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn every_option_is_set_unless_the_environment_tunes_mimalloc() {
+        let all: Vec<_> = options_to_set(false).collect();
+        let expected: Vec<_> = CONFIGURED.iter().copied().enumerate().collect();
+        assert_eq!(all, expected);
+        let ours: Vec<_> = options_to_set(true).collect();
+        let mut tuned: Vec<_> = TUNED.iter().map(|&(o, v)| (o as usize, v)).collect();
+        tuned.sort_unstable();
+        assert_eq!(ours, tuned);
     }
 
     #[test]

@@ -218,3 +218,78 @@ pub fn check_content_type(content_type: Option<&str>) -> Result<(), InputError> 
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sniffed(event: &str) -> EventKind {
+        sniff_kind(event.as_bytes())
+    }
+
+    #[test]
+    fn sniffing_skips_nested_values_to_the_telling_key() {
+        // Objects and arrays before the telling key, with separators inside them.
+        let nested = r#"{"headers":{"a":"b","c":[1,{"d":2}]},"q":[3,4],"routeKey":"POST /"}"#;
+        assert_eq!(sniffed(nested), EventKind::ApiGateway);
+        assert_eq!(
+            sniffed(r#"{"headers":{"a":"b"},"transactions":[]}"#),
+            EventKind::Direct
+        );
+        // Scalars (numbers, literals) before the telling key.
+        assert_eq!(
+            sniffed(r#"{"version":2.0,"ok":true,"none":null,"httpMethod":"POST"}"#),
+            EventKind::ApiGateway
+        );
+    }
+
+    #[test]
+    fn sniffing_without_a_telling_key_ends_at_the_roots_close() {
+        assert_eq!(sniffed(r#"{"a":1}"#), EventKind::Direct);
+        assert_eq!(sniffed(r#"{"a":{"b":[]}}"#), EventKind::Direct);
+        assert_eq!(sniffed(r#"{"a":1,"b":"routeKey"}"#), EventKind::Direct);
+        assert_eq!(sniffed(r#"{"a":1"#), EventKind::Direct);
+        assert_eq!(sniffed(r#"["routeKey"]"#), EventKind::Direct);
+    }
+
+    #[test]
+    fn sniffing_allows_whitespace_wherever_json_does() {
+        let spaced = " \r\n\t{ \"a\" :\t{ \"b\" : [ 1 , 2 ] } ,\n  \"requestContext\" : { } }";
+        assert_eq!(sniffed(spaced), EventKind::ApiGateway);
+    }
+
+    #[test]
+    fn sniffing_reads_escaped_quotes_inside_strings() {
+        // The value's escaped quote does not end it, so the next key is routeKey.
+        assert_eq!(
+            sniffed(r#"{"a":"\"","routeKey":"x"}"#),
+            EventKind::ApiGateway
+        );
+        // A key that merely contains a telling key's name, after an escaped quote.
+        assert_eq!(
+            sniffed(r#"{"x\"routeKey":1,"transactions":[]}"#),
+            EventKind::Direct
+        );
+    }
+
+    #[test]
+    fn json_media_types_are_accepted_and_others_refused() {
+        for accepted in [
+            None,
+            Some("application/json"),
+            Some("Application/JSON; charset=utf-8"),
+            Some("application/vnd.api+json"),
+            Some("application/problem+JSON ; q=1"),
+        ] {
+            assert_eq!(check_content_type(accepted), Ok(()), "{accepted:?}");
+        }
+        for refused in ["+json", "text/plain", "application/jsonx", "json", ""] {
+            let err = check_content_type(Some(refused)).unwrap_err();
+            assert_eq!(err.code, ErrorCode::UnsupportedMediaType, "{refused:?}");
+            assert_eq!(
+                err.message,
+                format!("content-type: expected application/json, got {refused:?}")
+            );
+        }
+    }
+}

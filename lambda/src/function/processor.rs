@@ -222,6 +222,120 @@ mod tests {
         matches!(p.handle(event, UNIX_EPOCH), Reply::Response(_))
     }
 
+    /// An API Gateway event around `body` (already JSON-escaped), padded by an ignored field
+    /// to exactly `len` bytes when `len` is given.
+    fn api_event(body: &str, base64: bool, len: Option<usize>) -> Vec<u8> {
+        let head = r#"{"routeKey":"POST /","pad":""#;
+        let tail = format!(r#"","isBase64Encoded":{base64},"body":"{body}"}}"#);
+        let pad = len.map_or(0, |len| len - head.len() - tail.len());
+        let event = format!("{head}{}{tail}", "x".repeat(pad)).into_bytes();
+        assert_eq!(event.len(), len.unwrap_or(event.len()));
+        event
+    }
+
+    /// The status and body of an API Gateway answer.
+    fn http_answer(reply: Reply<'_>) -> (u16, String) {
+        let Reply::Response(bytes) = reply else {
+            panic!("not answered over HTTP: {reply:?}");
+        };
+        let envelope: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        let status = envelope["statusCode"].as_u64().unwrap() as u16;
+        (status, envelope["body"].as_str().unwrap().to_owned())
+    }
+
+    fn http(p: &mut Processor, event: &[u8]) -> (u16, String) {
+        http_answer(p.handle(event, UNIX_EPOCH))
+    }
+
+    const EMPTY_BATCH: &str = r#"{\"transactions\":[]}"#;
+
+    #[test]
+    fn an_envelope_up_to_the_event_limit_is_read_and_one_byte_more_is_not() {
+        let mut p = Processor::new();
+        let at_limit = api_event(EMPTY_BATCH, false, Some(MAX_EVENT_BYTES));
+        let (status, body) = http(&mut p, &at_limit);
+        assert_eq!(status, 200, "{body}");
+        let over = api_event(EMPTY_BATCH, false, Some(MAX_EVENT_BYTES + 1));
+        let (status, body) = http(&mut p, &over);
+        assert_eq!(status, 413);
+        assert!(
+            body.contains(&format!("body: {} bytes exceeds", MAX_EVENT_BYTES + 1)),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn a_plain_body_up_to_the_payload_limit_is_read_and_one_byte_more_is_not() {
+        let mut p = Processor::new();
+        // `{"transactions":[],"p":"xx…"}` unescaped: 26 bytes of JSON around the padding.
+        let body_of = |len: usize| {
+            format!(
+                r#"{{\"transactions\":[],\"p\":\"{}\"}}"#,
+                "x".repeat(len - 26)
+            )
+        };
+        let (status, body) = http(&mut p, &api_event(&body_of(MAX_PAYLOAD_BYTES), false, None));
+        assert_eq!(status, 200, "{body}");
+        let over = api_event(&body_of(MAX_PAYLOAD_BYTES + 1), false, None);
+        let (status, body) = http(&mut p, &over);
+        assert_eq!(status, 413);
+        assert!(
+            body.contains(&format!("body: {} bytes exceeds", MAX_PAYLOAD_BYTES + 1)),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn an_oversized_base64_body_is_refused_before_it_is_decoded() {
+        let mut p = Processor::new();
+        // Not base64 at all: a decode would say so, the size check must come first. At
+        // MAX_PAYLOAD_BYTES + 3 decoded bytes (padding included) the size passes and the decode
+        // speaks; 4 characters more, the size is refused, naming the decoded size.
+        let fits = (MAX_PAYLOAD_BYTES + 3) / 3 * 4;
+        let (status, body) = http(&mut p, &api_event(&"!".repeat(fits), true, None));
+        assert_eq!(status, 400);
+        assert!(body.contains("not valid base64"), "{body}");
+        let (status, body) = http(&mut p, &api_event(&"!".repeat(fits + 4), true, None));
+        assert_eq!(status, 413);
+        assert!(
+            body.contains(&format!("body: {} bytes exceeds", MAX_PAYLOAD_BYTES + 6)),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn an_envelope_that_is_not_json_fails_the_invocation_and_a_bad_field_is_a_400() {
+        let mut p = Processor::new();
+        // Stage 1 passes it; the walk after the telling key finds the broken literal.
+        let broken = br#"{"routeKey":"POST /","body":"{}","x":tru}"#;
+        match p.handle(broken, UNIX_EPOCH) {
+            Reply::Failure(err) => assert_eq!(err.code, ErrorCode::InvalidJson, "{err:?}"),
+            other => panic!("answered over HTTP: {other:?}"),
+        }
+        let (status, body) = http(&mut p, br#"{"routeKey":"POST /","body":5}"#);
+        assert_eq!(status, 400);
+        assert!(body.contains("body: expected a string"), "{body}");
+    }
+
+    #[test]
+    fn trimming_reports_the_parsers_own_buffers() {
+        // Both indexes grow past their retained size (over 256k structurals each), while every
+        // byte buffer stays under its own: the event's padding array and a body of small
+        // numbers that needs no unescaping beyond its quotes (under 1 MiB as text).
+        let numbers = |n: usize| vec!["0"; n].join(",");
+        let body = format!(r#"{{\"transactions\":[],\"n\":[{}]}}"#, numbers(300_000));
+        let event = format!(
+            r#"{{"routeKey":"POST /","pad":[{}],"body":"{body}"}}"#,
+            numbers(300_000)
+        );
+        let mut p = Processor::new();
+        let (status, answer) = http(&mut p, event.as_bytes());
+        assert_eq!(status, 200, "{answer}");
+        assert!(p.body_text.capacity() <= RETAINED_BUFFER_BYTES);
+        assert!(p.trim(), "both indexes are freed");
+        assert!(!p.trim());
+    }
+
     #[test]
     fn buffers_are_given_back_once_big_events_stop() {
         let big = batch_of(3 * RETAINED_BUFFER_BYTES);

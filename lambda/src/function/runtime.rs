@@ -301,6 +301,9 @@ mod tests {
         assert_eq!(uri.path(), "/.rt/bootstrap");
         assert!(runtime_api_endpoint("not a host").is_err());
         assert!(runtime_api_endpoint("http:///path").is_err());
+        // A URL that parses but has no host (a path, with "://" only in its query).
+        let err = runtime_api_endpoint("/next?from=http://x").unwrap_err();
+        assert!(err.0.contains("names no host"), "{}", err.0);
     }
 
     #[test]
