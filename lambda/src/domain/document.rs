@@ -1002,4 +1002,111 @@ mod tests {
         assert!(longest.matches(br#""transactionId":"x""#, 0));
         assert!(!longest.matches(br#""transactionID":"x""#, 0));
     }
+
+    const TRANSACTION: [CompactKey; 3] = [
+        CompactKey::new("id"),
+        CompactKey::new("amount"),
+        CompactKey::new("type"),
+    ];
+
+    fn shown(values: [Scalar<'_>; 3]) -> Vec<String> {
+        values
+            .iter()
+            .map(|v| match v {
+                Scalar::Str(s) => format!("str {}", String::from_utf8_lossy(s)),
+                Scalar::Other(s) => format!("other {}", String::from_utf8_lossy(s)),
+            })
+            .collect()
+    }
+
+    /// What the compact fast path reads from each element of a root array, `None` where it
+    /// leaves an element to the general path (which then reads it, to move on).
+    fn compact_elements(json: &str) -> Vec<Option<Vec<String>>> {
+        let mut parser = Parser::default();
+        let doc = parser.parse(json.as_bytes(), "payload").unwrap();
+        let mut out = Vec::new();
+        doc.read(|c| {
+            assert_eq!(c.value()?, Value::Array);
+            c.elements(|c, _| {
+                match c.compact_object(&TRANSACTION) {
+                    Some(values) => {
+                        out.push(Some(shown(values)));
+                        c.skip_compact_object::<3>();
+                    }
+                    None => {
+                        out.push(None);
+                        c.skip()?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn compact_objects_are_read_in_one_step_and_the_rest_left_to_the_general_path() {
+        let read = compact_elements(concat!(
+            r#"[{"id":"tx-1","amount":150.5,"type":"CREDIT"},"#,
+            r#"{"id":"b","amount":-1e3,"type":""},"#,
+            r#"{"id": "c","amount":1,"type":"x"},"#, // whitespace
+            r#"{"amount":1,"id":"d","type":"x"},"#,  // another order
+            r#"{"id":"e" ,"amount":1,"type":"x"},"#, // whitespace before a separator
+            r#"{"id":["f"],"amount":1,"type":"x"},"#, // a container value
+            r#"{"id":"g","amount":1,"type":"x","more":1},"#, // a fourth key
+            r#"[1,2,3,4,5,6,7,8,9,10,11,12,13],"#,   // not an object
+            r#"{"id":"h","amount":2,"type":"DEBIT"},"#,
+            r#"{"id":"i\n","amount":1,"type":"x"},"#, // an escape: no plain strings from here
+            r#"{"id":"j","amount":3,"type":"CREDIT"}]"#,
+        ));
+        let compact = |id: &str, amount: &str, kind: &str| {
+            Some(vec![
+                format!("str {id}"),
+                format!("other {amount}"),
+                format!("str {kind}"),
+            ])
+        };
+        assert_eq!(
+            read,
+            vec![
+                compact("tx-1", "150.5", "CREDIT"),
+                compact("b", "-1e3", ""),
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                compact("h", "2", "DEBIT"),
+                None,
+                None,
+            ]
+        );
+    }
+
+    /// Walks every container through `members` and `elements`, as the readers do.
+    fn walk_all(c: &mut Cursor<'_, '_>) -> Result<(), InputError> {
+        match c.value()? {
+            Value::Object => c.members(|c, _| walk_all(c)),
+            Value::Array => c.elements(|c, _| walk_all(c)),
+            _ => Ok(()),
+        }
+    }
+
+    #[test]
+    fn nesting_counts_open_containers_not_the_ones_already_closed() {
+        // More siblings than MAX_DEPTH, each visited, empty or not, then a value nested to
+        // exactly the limit: every closed container must have given its level back.
+        for sibling in ["{}", "[]", r#"{"a":1}"#, "[1]"] {
+            let siblings = vec![sibling; MAX_DEPTH + 100].join(",");
+            let deepest = format!("{}{}", "[".repeat(MAX_DEPTH - 1), "]".repeat(MAX_DEPTH - 1));
+            let json = format!("[{siblings},{deepest}]");
+            let mut parser = Parser::default();
+            let doc = parser.parse(json.as_bytes(), "payload").unwrap();
+            let mut c = doc.cursor();
+            walk_all(&mut c).unwrap_or_else(|e| panic!("{sibling}: {}", e.message));
+            assert_eq!(c.depth, 0, "{sibling}");
+        }
+    }
 }

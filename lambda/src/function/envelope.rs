@@ -78,7 +78,7 @@ pub fn sniff_kind(event: &[u8]) -> EventKind {
         }
         // Skip the value: strings whole, brackets counted, anything else up to a separator.
         let mut depth = 0usize;
-        i += 1;
+        i += 1; // past the ':'
         loop {
             i = skip_ws(event, i);
             match event.get(i) {
