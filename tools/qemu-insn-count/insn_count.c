@@ -10,10 +10,13 @@
  *              classified from the encoding, so no disassembler is needed
  *   sha256h, sha256h2, sha256su0, sha256su1   the ARMv8 SHA-256 instructions, by encoding
  *   mnemonic=NAME (repeatable): instructions whose disassembly starts with NAME
+ *   blocks=FILE: also a profile, one line per translated block executed: its guest address (hex),
+ *              its instruction count, how often it ran, and the symbol qemu finds for it in the
+ *              guest binary ("?" if none: a stripped build, or a shared library's code)
  * and a snapshot of all of them at the first write to a connected socket (the guest's first
  * request to anything: for a Lambda runtime, `GET /invocation/next`, the end of its init).
  *
- * Arguments: -plugin libinsncount.so,out=FILE[,mnemonic=NAME...]
+ * Arguments: -plugin libinsncount.so,out=FILE[,mnemonic=NAME...][,blocks=FILE]
  * The report (JSON) is written at exit, so the guest must exit, not be killed. Counting is done
  * per translated block (one callback per block with its precomputed sums); a block left early by a
  * fault counts whole, which does not happen to a well-behaved program.
@@ -49,6 +52,17 @@ static const char *mnemonics[MAX_MNEMONICS];
 static size_t n_mnemonics;
 static size_t n_counters = C_FIXED;
 static const char *out_path;
+static const char *blocks_path;
+
+/* A translated block's sums and, for blocks=FILE, where it is and how often it ran. */
+typedef struct block {
+    counts_t sums;
+    uint64_t vaddr;
+    uint64_t execs;
+    const char *symbol; /* qemu's best-effort lookup in the guest binary's symbols, or NULL */
+    struct block *next;
+} block_t;
+static block_t *blocks; /* every translation, pushed atomically (translations may race) */
 
 /* One slot per vCPU, padded apart; adds are atomic because a slot index can be reused by a new
  * thread while a dying one still runs its last block. */
@@ -84,7 +98,9 @@ static bool is_simd_fp(uint32_t w)
 
 static void tb_exec(unsigned int vcpu, void *udata)
 {
-    const counts_t *tb = udata;
+    block_t *b = udata;
+    const counts_t *tb = &b->sums;
+    if (blocks_path) __atomic_fetch_add(&b->execs, 1, __ATOMIC_RELAXED);
     counts_t *n = &slots[vcpu % MAX_VCPUS].n;
     slots[vcpu % MAX_VCPUS].used = true;
     for (size_t i = 0; i < n_counters; i++) {
@@ -95,9 +111,18 @@ static void tb_exec(unsigned int vcpu, void *udata)
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
     (void)id;
-    counts_t *sums = calloc(1, sizeof *sums); /* lives as long as the translation may run */
-    if (!sums) abort();
+    block_t *b = calloc(1, sizeof *b); /* lives as long as the translation may run */
+    if (!b) abort();
+    counts_t *sums = &b->sums;
+    b->vaddr = qemu_plugin_tb_vaddr(tb);
     size_t n = qemu_plugin_tb_n_insns(tb);
+    if (blocks_path) {
+        b->symbol = n ? qemu_plugin_insn_symbol(qemu_plugin_tb_get_insn(tb, 0)) : NULL;
+        b->next = __atomic_load_n(&blocks, __ATOMIC_RELAXED);
+        while (!__atomic_compare_exchange_n(&blocks, &b->next, b, true, __ATOMIC_RELEASE,
+                                            __ATOMIC_RELAXED)) {
+        }
+    }
     sums->c[C_INSNS] = n;
     for (size_t i = 0; i < n; i++) {
         struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
@@ -118,7 +143,7 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
             free(text);
         }
     }
-    qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec, QEMU_PLUGIN_CB_NO_REGS, sums);
+    qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec, QEMU_PLUGIN_CB_NO_REGS, b);
 }
 
 static counts_t total(void)
@@ -201,6 +226,19 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
     }
     fputs("]}\n", f);
     if (f != stderr) fclose(f);
+    if (!blocks_path) return;
+    FILE *bf = fopen(blocks_path, "w");
+    if (!bf) {
+        fprintf(stderr, "insn_count: cannot write %s\n", blocks_path);
+        return;
+    }
+    for (const block_t *b = __atomic_load_n(&blocks, __ATOMIC_ACQUIRE); b; b = b->next) {
+        if (b->execs) {
+            fprintf(bf, "%" PRIx64 " %" PRIu64 " %" PRIu64 " %s\n", b->vaddr, b->sums.c[C_INSNS],
+                    b->execs, b->symbol ? b->symbol : "?");
+        }
+    }
+    fclose(bf);
 }
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
@@ -220,8 +258,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
                 return -1;
             }
             mnemonics[n_mnemonics++] = arg + 9;
+        } else if (!strncmp(arg, "blocks=", 7) && arg[7]) {
+            blocks_path = arg + 7;
         } else {
-            fprintf(stderr, "insn_count: unknown argument '%s' (out=FILE, mnemonic=NAME)\n", arg);
+            fprintf(stderr, "insn_count: unknown argument '%s' (out=FILE, mnemonic=NAME, blocks=FILE)\n", arg);
             return -1;
         }
     }
