@@ -1109,4 +1109,30 @@ mod tests {
             assert_eq!(c.depth, 0, "{sibling}");
         }
     }
+
+    #[test]
+    fn skipping_an_entered_container_moves_past_all_of_it() {
+        // Each element read (a container is entered), then skipped: what a reader does with a
+        // value of the wrong kind (API Gateway's content-type header as an object).
+        let json = r#"[{"a":[1,{"b":2}],"c":{}},[[],[3]],{},[],"s",4]"#;
+        let mut parser = Parser::default();
+        let doc = parser.parse(json.as_bytes(), "payload").unwrap();
+        let mut kinds = Vec::new();
+        let mut c = doc.cursor();
+        assert_eq!(c.value().unwrap(), Value::Array);
+        c.elements(|c, _| {
+            let value = c.value()?;
+            kinds.push(value.kind());
+            c.skip_entered(value)
+        })
+        .unwrap();
+        c.finish().unwrap();
+        assert_eq!(c.depth, 0);
+        let object = "an object";
+        let array = "an array";
+        assert_eq!(
+            kinds,
+            [object, array, object, array, "a string", "a number"]
+        );
+    }
 }
