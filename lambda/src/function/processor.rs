@@ -247,6 +247,13 @@ mod tests {
         http_answer(p.handle(event, UNIX_EPOCH))
     }
 
+    /// A 413 naming `size` as the body's size.
+    fn assert_too_large((status, body): (u16, String), size: usize) {
+        assert_eq!(status, 413, "{body}");
+        let expected = format!("body: {size} bytes exceeds");
+        assert!(body.contains(&expected), "{body}");
+    }
+
     const EMPTY_BATCH: &str = r#"{\"transactions\":[]}"#;
 
     #[test]
@@ -256,12 +263,7 @@ mod tests {
         let (status, body) = http(&mut p, &at_limit);
         assert_eq!(status, 200, "{body}");
         let over = api_event(EMPTY_BATCH, false, Some(MAX_EVENT_BYTES + 1));
-        let (status, body) = http(&mut p, &over);
-        assert_eq!(status, 413);
-        assert!(
-            body.contains(&format!("body: {} bytes exceeds", MAX_EVENT_BYTES + 1)),
-            "{body}"
-        );
+        assert_too_large(http(&mut p, &over), MAX_EVENT_BYTES + 1);
     }
 
     #[test]
@@ -277,12 +279,7 @@ mod tests {
         let (status, body) = http(&mut p, &api_event(&body_of(MAX_PAYLOAD_BYTES), false, None));
         assert_eq!(status, 200, "{body}");
         let over = api_event(&body_of(MAX_PAYLOAD_BYTES + 1), false, None);
-        let (status, body) = http(&mut p, &over);
-        assert_eq!(status, 413);
-        assert!(
-            body.contains(&format!("body: {} bytes exceeds", MAX_PAYLOAD_BYTES + 1)),
-            "{body}"
-        );
+        assert_too_large(http(&mut p, &over), MAX_PAYLOAD_BYTES + 1);
     }
 
     #[test]
@@ -295,12 +292,8 @@ mod tests {
         let (status, body) = http(&mut p, &api_event(&"!".repeat(fits), true, None));
         assert_eq!(status, 400);
         assert!(body.contains("not valid base64"), "{body}");
-        let (status, body) = http(&mut p, &api_event(&"!".repeat(fits + 4), true, None));
-        assert_eq!(status, 413);
-        assert!(
-            body.contains(&format!("body: {} bytes exceeds", MAX_PAYLOAD_BYTES + 6)),
-            "{body}"
-        );
+        let over = api_event(&"!".repeat(fits + 4), true, None);
+        assert_too_large(http(&mut p, &over), MAX_PAYLOAD_BYTES + 6);
     }
 
     #[test]
