@@ -1135,4 +1135,57 @@ mod tests {
             [object, array, object, array, "a string", "a number"]
         );
     }
+
+    /// The strings of a root array, as read: each value, and whether it was used in place.
+    fn strings(json: &str) -> Vec<(Vec<u8>, bool)> {
+        let mut parser = Parser::default();
+        let doc = parser.parse(json.as_bytes(), "payload").unwrap();
+        let mut out = Vec::new();
+        doc.read(|c| {
+            assert_eq!(c.value()?, Value::Array);
+            c.elements(|c, _| match c.value()? {
+                Value::String(s) => {
+                    let bytes = s.bytes();
+                    out.push((bytes.to_vec(), matches!(bytes, Cow::Borrowed(_))));
+                    Ok(())
+                }
+                other => panic!("{}", other.kind()),
+            })
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn only_strings_with_escapes_are_unescaped_wherever_they_stand() {
+        let read = strings(r#"["plain","a\nb","after",""]"#);
+        let expected: [(&[u8], bool); 4] = [
+            (b"plain", true),
+            (b"a\nb", false),
+            // After the document's first backslash, a string without one is still used in place.
+            (b"after", true),
+            (b"", true),
+        ];
+        let expected: Vec<_> = expected.iter().map(|(b, p)| (b.to_vec(), *p)).collect();
+        assert_eq!(read, expected);
+    }
+
+    #[test]
+    fn a_root_string_has_its_escapes_checked() {
+        // The string token at offset 0 is the one that holds the first backslash.
+        assert!(
+            error(br#""\x""#).contains(BAD_ESCAPE),
+            "{}",
+            error(br#""\x""#)
+        );
+        let mut parser = Parser::default();
+        let doc = parser.parse(br#""a\u0041""#, "payload").unwrap();
+        let text = doc
+            .read(|c| match c.value()? {
+                Value::String(s) => Ok::<_, InputError>(s.text().into_owned()),
+                other => panic!("{}", other.kind()),
+            })
+            .unwrap();
+        assert_eq!(text, "aA");
+    }
 }
