@@ -1188,4 +1188,23 @@ mod tests {
             .unwrap();
         assert_eq!(text, "aA");
     }
+
+    #[test]
+    fn surrogate_pairs_decode_to_their_code_point_and_nothing_else_pairs() {
+        let read = strings(r#"["\uD83D\uDE00","\uD800\uDC00","\uDBFF\uDFFF","x\u00e9"]"#);
+        let text: Vec<String> = read
+            .into_iter()
+            .map(|(b, _)| String::from_utf8(b).unwrap())
+            .collect();
+        assert_eq!(text, ["\u{1F600}", "\u{10000}", "\u{10FFFF}", "x\u{e9}"]);
+        // A high surrogate must be followed by `\u` and a low one: another escape does not pair.
+        for lone in [
+            br#"["\uD800\nDC00"]"#.as_slice(),
+            br#"["\uD800xuDC00"]"#,
+            br#"["\uD800\u0041"]"#,
+        ] {
+            let message = error(lone);
+            assert!(message.contains(LONE_SURROGATE), "{message}");
+        }
+    }
 }
