@@ -1207,4 +1207,32 @@ mod tests {
             assert!(message.contains(LONE_SURROGATE), "{message}");
         }
     }
+
+    #[test]
+    fn stage1_errors_name_the_string_that_holds_the_problem() {
+        for (json, expected) in [
+            // An escaped quote does not close the string: the control character is inside it.
+            (
+                &b"[\"a\\\"b\x01\"]"[..],
+                "raw control character 0x01 inside a string near byte 6",
+            ),
+            // A closing quote does: the open string is the second one.
+            (
+                b"[\"a\",\"b",
+                "unexpected end of input inside the string starting near byte 5",
+            ),
+            // A space is not a control character: the string is merely left open.
+            (
+                b"[\"a b",
+                "unexpected end of input inside the string starting near byte 1",
+            ),
+        ] {
+            let message = error(json);
+            assert!(
+                message.ends_with(expected),
+                "{}: {message}",
+                String::from_utf8_lossy(json)
+            );
+        }
+    }
 }
