@@ -1206,6 +1206,12 @@ mod tests {
             let message = error(lone);
             assert!(message.contains(LONE_SURROGATE), "{message}");
         }
+        // A bad low half is reported where it starts (the second `\u`, byte 8).
+        let message = error(br#"["\uD800\uZZZZ"]"#);
+        assert!(
+            message.ends_with(&format!("{BAD_ESCAPE} near byte 8")),
+            "{message}"
+        );
     }
 
     #[test]
