@@ -21,6 +21,17 @@ async fn start(binary: PathBuf, env: Vec<(String, String)>) -> LocalFunction {
     support::start_ready(&cfg, Duration::from_secs(30)).await
 }
 
+/// Invokes an API Gateway event: the answer's envelope and the JSON document in its body.
+async fn http_answer(f: &mut LocalFunction, event: Vec<u8>, timeout: Duration) -> (Value, Value) {
+    let out = f.invoke(event, timeout).await;
+    let Outcome::Response(body) = &out.outcome else {
+        panic!("not an HTTP answer: {:?}", out.outcome)
+    };
+    let envelope: Value = serde_json::from_slice(body).unwrap();
+    let inner = serde_json::from_str(envelope["body"].as_str().unwrap()).unwrap();
+    (envelope, inner)
+}
+
 /// The scenario every build must pass.
 async fn serves_valid_and_invalid_events(binary: PathBuf) {
     let mut f = start(
@@ -79,25 +90,15 @@ async fn serves_valid_and_invalid_events(binary: PathBuf) {
 
         // API Gateway: plain and base64 bodies, and a 400.
         for name in ["apigw-seed.json", "apigw-seed-base64.json"] {
-            let out = f.invoke(event(name), timeout).await;
-            let Outcome::Response(body) = &out.outcome else {
-                panic!("{name}: {:?}", out.outcome)
-            };
-            let v: Value = serde_json::from_slice(body).unwrap();
+            let (v, inner) = http_answer(&mut f, event(name), timeout).await;
             assert_eq!(v["statusCode"], 200, "{name}");
             assert_eq!(v["headers"]["content-type"], "application/json");
-            let inner: Value = serde_json::from_str(v["body"].as_str().unwrap()).unwrap();
             assert_eq!(inner["signature"], seed_answer().signature);
         }
         let mut bad: Value = serde_json::from_slice(&event("apigw-seed.json")).unwrap();
         bad["body"] = r#"{"transactions":[{"id":"a","amount":true,"type":"CREDIT"}]}"#.into();
-        let out = f.invoke(bad.to_string().into_bytes(), timeout).await;
-        let Outcome::Response(body) = &out.outcome else {
-            panic!("{:?}", out.outcome)
-        };
-        let v: Value = serde_json::from_slice(body).unwrap();
+        let (v, inner) = http_answer(&mut f, bad.to_string().into_bytes(), timeout).await;
         assert_eq!(v["statusCode"], 400);
-        let inner: Value = serde_json::from_str(v["body"].as_str().unwrap()).unwrap();
         assert_eq!(inner["error"]["code"], "INVALID_PAYLOAD");
     }
     // An API Gateway event past the hard limit: the runtime keeps one byte more than the limit
@@ -105,13 +106,8 @@ async fn serves_valid_and_invalid_events(binary: PathBuf) {
     let mut huge: Value = serde_json::from_slice(&event("apigw-seed.json")).unwrap();
     // Last in serde_json's sorted keys: the telling keys come before the cut.
     huge["zpad"] = "x".repeat(MAX_EVENT_BYTES + 4096).into();
-    let out = f.invoke(huge.to_string().into_bytes(), timeout).await;
-    let Outcome::Response(body) = &out.outcome else {
-        panic!("{:?}", out.outcome)
-    };
-    let v: Value = serde_json::from_slice(body).unwrap();
+    let (v, inner) = http_answer(&mut f, huge.to_string().into_bytes(), timeout).await;
     assert_eq!(v["statusCode"], 413);
-    let inner: Value = serde_json::from_str(v["body"].as_str().unwrap()).unwrap();
     let expected = format!("body: {} bytes exceeds", MAX_EVENT_BYTES + 1);
     let message = inner["error"]["message"].as_str().unwrap();
     assert!(message.starts_with(&expected), "{message}");

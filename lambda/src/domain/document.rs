@@ -1022,27 +1022,35 @@ mod tests {
     /// What the compact fast path reads from each element of a root array, `None` where it
     /// leaves an element to the general path (which then reads it, to move on).
     fn compact_elements(json: &str) -> Vec<Option<Vec<String>>> {
+        let mut out = Vec::new();
+        each_element(json, |c| {
+            match c.compact_object(&TRANSACTION) {
+                Some(values) => {
+                    out.push(Some(shown(values)));
+                    c.skip_compact_object::<3>();
+                }
+                None => {
+                    out.push(None);
+                    c.skip()?;
+                }
+            }
+            Ok(())
+        });
+        out
+    }
+
+    /// Parses `json`, a root array, and has `visit` read or skip each element.
+    fn each_element(
+        json: &str,
+        mut visit: impl FnMut(&mut Cursor<'_, '_>) -> Result<(), InputError>,
+    ) {
         let mut parser = Parser::default();
         let doc = parser.parse(json.as_bytes(), "payload").unwrap();
-        let mut out = Vec::new();
         doc.read(|c| {
             assert_eq!(c.value()?, Value::Array);
-            c.elements(|c, _| {
-                match c.compact_object(&TRANSACTION) {
-                    Some(values) => {
-                        out.push(Some(shown(values)));
-                        c.skip_compact_object::<3>();
-                    }
-                    None => {
-                        out.push(None);
-                        c.skip()?;
-                    }
-                }
-                Ok(())
-            })
+            c.elements(|c, _| visit(c))
         })
         .unwrap();
-        out
     }
 
     #[test]
@@ -1138,21 +1146,15 @@ mod tests {
 
     /// The strings of a root array, as read: each value, and whether it was used in place.
     fn strings(json: &str) -> Vec<(Vec<u8>, bool)> {
-        let mut parser = Parser::default();
-        let doc = parser.parse(json.as_bytes(), "payload").unwrap();
         let mut out = Vec::new();
-        doc.read(|c| {
-            assert_eq!(c.value()?, Value::Array);
-            c.elements(|c, _| match c.value()? {
-                Value::String(s) => {
-                    let bytes = s.bytes();
-                    out.push((bytes.to_vec(), matches!(bytes, Cow::Borrowed(_))));
-                    Ok(())
-                }
-                other => panic!("{}", other.kind()),
-            })
-        })
-        .unwrap();
+        each_element(json, |c| match c.value()? {
+            Value::String(s) => {
+                let bytes = s.bytes();
+                out.push((bytes.to_vec(), matches!(bytes, Cow::Borrowed(_))));
+                Ok(())
+            }
+            other => panic!("{}", other.kind()),
+        });
         out
     }
 
