@@ -6,7 +6,7 @@
 //!
 //! Why: zig links its own libc, whose `memcpy`/`memset` are compiler_rt's generic versions (one
 //! 16-byte load and store a loop pass; the glibc build calls glibc's tuned ones). Counted with
-//! `lambda-bench count` (README, "Cold start"), the static build executed ~2.8 % more instructions
+//! `lambda-bench count` (docs/design.md, "A static arm64 binary"), the static build executed ~2.8 % more instructions
 //! per seed event and ~0.9 % more per byte of a 100k batch than the glibc build, nearly all in
 //! those two functions. compiler_rt's symbols are weak, so these definitions take their place.
 //! Every other build (host tests, the glibc arm64 floor) is left alone.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the shipped arm64 (Graviton) `bootstrap` with cargo-lambda + zig, with the release
 # profile the workspace root sets (and the AWS-LC setting in .cargo/config.toml). The target is
-# musl: a static binary with no dynamic loader at start (README, "Cold start": ~3.4x fewer init
+# musl: a static binary with no dynamic loader at start (docs/design.md, "A static arm64 binary": ~3.4x fewer init
 # instructions than the glibc build); it needs nothing from the provided.al2023 image.
 # Output: target/lambda-arm64/bootstrap/bootstrap (its own folder: cargo-lambda writes
 # target/lambda/ for every architecture, and `cdk synth` of the x86_64 `local` stage would

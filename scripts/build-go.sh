@@ -2,7 +2,7 @@
 # Builds the Go contender (contenders/go: the published Go handler, reproduced) for amd64 and
 # arm64, the way it is published: aws-lambda-go, `-tags lambda.norpc -ldflags "-s -w"`, no cgo.
 #   scripts/build-go.sh   ->  $CARGO_TARGET_DIR/go/amd64/bootstrap, $CARGO_TARGET_DIR/go/arm64/bootstrap
-# (those two paths are read by other scripts and by the README's bench commands: keep them).
+# (those two paths are read by other scripts, scripts/report.sh among them: keep them).
 # aws-lambda-go comes from the Go module proxy when one answers (the download checked by the Go
 # checksum database), otherwise from the copy kept beside the clone in ../shared/go
 # (GO_SHARED_DIR=<folder holding aws-lambda-go@VERSION> overrides), with the network off.

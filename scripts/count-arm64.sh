@@ -2,7 +2,7 @@
 # Exact AArch64 instruction counts of the shipped arm64 bootstrap (and the empty-function floor,
 # and the Go contender when scripts/build-go.sh has built it) under qemu-user -cpu neoverse-n1
 # with the insn_count TCG plugin: `lambda-bench count` on the seed event and a generated
-# 100,000-transaction event (README, "arm64 (Graviton2 model)").
+# 100,000-transaction event (docs/design.md, "Counting instructions on a model of Graviton").
 #   scripts/count-arm64.sh                    ours, floor (+ go): table, out/count.{json,md}
 #   scripts/count-arm64.sh --gate             ours against bench/count-baseline.json (the
 #                                             `scripts/test.sh count` step), then proves the
@@ -32,7 +32,7 @@ ours="$T/lambda-arm64/bootstrap/bootstrap"
 targets=("ours=$ours")
 if [ "$mode" = table ]; then
   # The floor: an empty handler behind lambda_runtime, same profile, built the way cargo-lambda
-  # builds any function (--arm64: glibc, dynamic; ours ships static, README "Cold start"). Own
+  # builds any function (--arm64: glibc, dynamic; ours ships static, docs/design.md). Own
   # folder, so the shipped bootstrap's build is not touched.
   cargo lambda build --release --arm64 --locked -p transactions-lambda \
     --features lambda-runtime-contender --bin bootstrap-empty-floor --lambda-dir "$T/lambda-arm64-floor"

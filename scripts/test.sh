@@ -59,6 +59,9 @@ step_deps()      { scripts/check-deps.sh; }
 step_openapi()   { cargo build --release --locked -p transactions-lambda --bin bootstrap && scripts/check-openapi.py; }
 step_infra()     { scripts/check-infra.sh; }
 step_workflows() { scripts/check-workflows.sh; }
+# The project's own *.md: no words about how the work was organised, every relative link and
+# anchor resolves, README's headline table equals docs/results/summary.md's; then the check's tests.
+step_docs()      { scripts/check-docs.py && python3 -m unittest discover -s tests/docs -t tests/docs; }
 step_deploy_local() { scripts/deploy-local.sh; }
 # lambda-bench's cloud mode against MiniStack: forced cold starts, REPORT lines from CloudWatch Logs.
 step_bench_cloud() { scripts/cloud-emulator-check.sh; }
@@ -72,7 +75,7 @@ step_msrv() {
     cargo "+$msrv" check --workspace --locked --target-dir "$CARGO_TARGET_DIR/msrv"
 }
 
-STEPS=(setup format clippy shellcheck arm64 rust go mutants_diff hostile_arm64 count soak deps openapi infra workflows deploy_local bench_cloud watch)
+STEPS=(setup format clippy shellcheck docs arm64 rust go mutants_diff hostile_arm64 count soak deps openapi infra workflows deploy_local bench_cloud watch)
 EXTRA_STEPS=(msrv)
 
 case "${1:-}" in

@@ -39,7 +39,7 @@ pub struct BaselineEvent {
 }
 
 pub const DEFAULT_ABOUT: &str = "lambda-bench count baseline (instructions under qemu -cpu \
-    neoverse-n1, see README \"arm64 (Graviton2 model)\"). Regenerate with \
+    neoverse-n1, see docs/design.md \"Counting instructions on a model of Graviton\"). Regenerate with \
     `scripts/count-arm64.sh --update-baseline` and commit it with the change that moved the counts.";
 
 impl Baseline {

@@ -1,7 +1,7 @@
 //! The contender entry point: the same `Processor` behind `lambda_runtime::run`, the way the
 //! official runtime is usually used (payload taken as `Box<RawValue>` to keep its serde_json
 //! pass cheap). Built only with `--features lambda-runtime-contender`, for the comparison
-//! benchmark that decided what `bootstrap` uses (see README, "Measured figures").
+//! benchmark that decided what `bootstrap` uses (docs/design.md, "Own Runtime API loop").
 
 use std::future::{ready, Ready};
 use std::task::{Context, Poll};

@@ -2,7 +2,7 @@
 //!
 //! Everything here runs in an ELF constructor with priority 99 that [`tuned_allocator!`]
 //! installs: before mimalloc's own (default-priority) constructor and before Rust's runtime, so
-//! before the first allocation. It does two things for the cold start (README, "Cold start"):
+//! before the first allocation. It does two things for the cold start (docs/design.md, "mimalloc, configured before anything allocates"):
 //!
 //! - **Options fixed at build time.** Left alone, mimalloc reads each of its 47 options from the
 //!   environment, scanning every variable case-insensitively once per option (twice for the
@@ -169,7 +169,7 @@ pub extern "C" fn configure_mimalloc() {
 
 /// Hands memory mimalloc holds free back to the OS at once. Called after a rare huge event's
 /// buffers were dropped: without it, mimalloc keeps those pages for reuse and the process stays
-/// at its peak (README, "Measured figures").
+/// at its peak (docs/design.md, "Size first, memory given back").
 pub fn return_free_memory() {
     // SAFETY: mi_collect only walks mimalloc's own free lists; `force` purges them now.
     unsafe { libmimalloc_sys::mi_collect(true) };
