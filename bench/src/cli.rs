@@ -37,6 +37,9 @@ pub enum Command {
     /// Price a local run at Lambda memory sizes, modeled: durations × max(1, 1769 / MB), the
     /// CPU share Lambda gives below one vCPU. No AWS account needed; `cloud --memory` measures.
     Price(PriceArgs),
+    /// Lambda Managed Instances against per-request Lambda, modeled from measured CPU-ms per
+    /// event and peak RSS: $ per month at sustained request rates, and the break-even rate.
+    LmiCost(LmiCostArgs),
     /// Count the AArch64 instructions arm64 bootstraps execute, exactly, under qemu-user with a
     /// Graviton2 CPU model and a TCG plugin: init, per event, per byte, SHA-256 and NEON share;
     /// optionally gated against a committed baseline.
@@ -308,10 +311,139 @@ pub struct PriceArgs {
     pub output: OutputArgs,
 }
 
+/// `lmi-cost`: LMI (EC2 instances + 15 % fee + requests) against per-request Lambda
+/// (GB-seconds + requests) at sustained rates, for each measured contender.
+#[derive(Args, Debug)]
+pub struct LmiCostArgs {
+    /// A `load --export-json` document: CPU-ms per event and peak RSS per bootstrap, event and
+    /// concurrency N.
+    #[arg(long, value_name = "LOAD.json", required_unless_present_any = ["run", "contenders"])]
+    pub load: Option<PathBuf>,
+    /// A `run --export-json` document: prices per-request Lambda (Init included) for its
+    /// targets; alone, its warm Duration stands for CPU-ms per event (N = 1).
+    #[arg(long, value_name = "RUN.json")]
+    pub run: Option<PathBuf>,
+    /// A contender given by hand (repeatable):
+    /// LABEL:cpu-ms=X,rss-mb=Y[,n=N][,duration-ms=D][,init-ms=I].
+    #[arg(long = "contender", value_name = "SPEC")]
+    pub contenders: Vec<String>,
+    /// The load document's event to price (needed when it has several).
+    #[arg(long, value_name = "NAME", requires = "load")]
+    pub event: Option<String>,
+    /// The load document's concurrency N [default: the highest N measured for every bootstrap].
+    #[arg(long, value_name = "N", requires = "load")]
+    pub concurrency: Option<u32>,
+    /// EC2 instance type of the capacity provider.
+    #[arg(long, default_value = "c7g.xlarge", value_name = "TYPE")]
+    pub instance_type: String,
+    /// On-demand $ per hour of the instance type (required where no default is known).
+    #[arg(long, value_name = "USD")]
+    pub instance_price: Option<f64>,
+    /// vCPUs of an instance type not known here.
+    #[arg(long, value_name = "N")]
+    pub instance_vcpus: Option<u32>,
+    /// Memory (GiB) of an instance type not known here.
+    #[arg(long, value_name = "GIB")]
+    pub instance_memory: Option<u32>,
+    /// AWS region of the prices (defaults exist for us-east-1 only).
+    #[arg(long, default_value = "us-east-1")]
+    pub region: String,
+    /// Savings Plan discount on the instances, percent (the 15 % fee stays on on-demand).
+    #[arg(long, default_value_t = 0.0, value_name = "PERCENT")]
+    pub savings_plan: f64,
+    /// CPU utilisation LMI keeps the busy vCPUs at, percent.
+    #[arg(long, default_value_t = 50.0, value_name = "PERCENT")]
+    pub target_utilization: f64,
+    /// Multiplier on the instances the load needs (AWS's LMI calculator: 1.5 for 3 AZs).
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    pub buffer: f64,
+    /// The fewest instances (a published version starts on 3, one per Availability Zone).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub min_instances: u32,
+    /// GiB of environment memory per vCPU: 2, 4 or 8.
+    #[arg(long, default_value_t = 2, value_name = "GIB")]
+    pub memory_per_vcpu: u32,
+    /// Execution environment memory, MB [default: max(2048, peak RSS / 0.8), whole vCPUs].
+    #[arg(long, value_name = "MB")]
+    pub env_memory: Option<u64>,
+    /// Per-request Lambda memory size, MB (the CDK stages' default is 256).
+    #[arg(long, default_value_t = 256, value_name = "MB")]
+    pub memory: u64,
+    /// Share of per-request invocations that are cold starts, percent.
+    #[arg(long, default_value_t = 1.0, value_name = "PERCENT")]
+    pub cold_share: f64,
+    /// Per-request Lambda $ per GB-second (default: us-east-1 arm64 first tier).
+    #[arg(long, value_name = "USD")]
+    pub price_gb_second: Option<f64>,
+    /// $ per million requests, both models (default: 0.20).
+    #[arg(long, value_name = "USD")]
+    pub price_per_million_requests: Option<f64>,
+    /// Sustained rates (requests per second) for the table.
+    #[arg(
+        long = "rate",
+        value_delimiter = ',',
+        default_value = "1,10,100,1000,10000",
+        value_name = "R,R,..."
+    )]
+    pub rates: Vec<f64>,
+    /// Write the comparison as JSON to this file (`-` for stdout, which then gets only JSON).
+    #[arg(long, visible_alias = "export-json", value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write the comparison as Markdown to this file.
+    #[arg(long, visible_alias = "export-markdown", value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Write an SVG plot of $ per month against the rate (log axes) to this file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn lmi_cost_needs_an_input_and_event_needs_load() {
+        let cli = Cli::try_parse_from([
+            "lambda-bench",
+            "lmi-cost",
+            "--load",
+            "l.json",
+            "--rate",
+            "5,50",
+        ])
+        .unwrap();
+        let Command::LmiCost(args) = cli.command else {
+            panic!()
+        };
+        assert_eq!(args.rates, [5.0, 50.0]);
+        assert_eq!(
+            (
+                args.instance_type.as_str(),
+                args.memory,
+                args.target_utilization,
+                args.buffer
+            ),
+            ("c7g.xlarge", 256, 50.0, 1.0)
+        );
+        assert!(Cli::try_parse_from(["lambda-bench", "lmi-cost"]).is_err());
+        assert!(Cli::try_parse_from([
+            "lambda-bench",
+            "lmi-cost",
+            "--contender",
+            "a:cpu-ms=1,rss-mb=1"
+        ])
+        .is_ok());
+        assert!(Cli::try_parse_from([
+            "lambda-bench",
+            "lmi-cost",
+            "--run",
+            "r.json",
+            "--event",
+            "e"
+        ])
+        .is_err());
+    }
 
     #[test]
     fn definition_is_consistent() {

@@ -40,6 +40,8 @@
 //! - [`error`]: the one error type of the command line, and its exit statuses.
 //! - `cloud` (feature `cloud`): the same figures from a deployed function via the AWS SDK.
 //! - `plot` (feature `plot`): SVG distribution plots.
+//! - [`managed_instances`]: Lambda Managed Instances against per-request Lambda: $ per month
+//!   at a sustained rate from measured CPU-ms and RSS, and the break-even rate.
 //! - [`tuning`]: a memory sweep's figures priced, ranked and written out (the sweep itself is
 //!   `cloud::sweep`).
 //!
@@ -52,6 +54,7 @@ pub mod count;
 pub mod error;
 pub mod export;
 pub mod invocation;
+pub mod managed_instances;
 #[cfg(feature = "plot")]
 pub mod plot;
 pub mod process;

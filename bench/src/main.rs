@@ -4,6 +4,7 @@
 //! `export` writes, [`output`] shows progress; [`Ending`] is the exit status.
 
 mod cli;
+mod lmi;
 mod options;
 mod output;
 mod sizing;
@@ -48,6 +49,7 @@ async fn main() -> ExitCode {
             Command::Cloud(args) => cloud(args).await,
             Command::Count(args) => count(args).await,
             Command::Price(args) => sizing::price(&args),
+            Command::LmiCost(args) => lmi::cost(&args),
         }
     };
     // On Ctrl-C the work future is dropped here, and with it every function process (their

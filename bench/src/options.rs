@@ -151,6 +151,114 @@ pub fn judging(
     })
 }
 
+/// `lmi-cost` flags checked: LMI's instance, sizing and prices, and per-request Lambda's size
+/// and prices.
+pub fn lmi_settings(
+    args: &crate::cli::LmiCostArgs,
+) -> Result<(
+    lambda_bench::managed_instances::Settings,
+    lambda_bench::managed_instances::inputs::PerRequestPricing,
+)> {
+    use lambda_bench::managed_instances::capacity::Sizing;
+    use lambda_bench::managed_instances::cost::{
+        LmiPricing, LMI_PER_MILLION_REQUESTS, MANAGEMENT_FEE,
+    };
+    use lambda_bench::managed_instances::inputs::PerRequestPricing;
+    use lambda_bench::managed_instances::instances::{resolve, InstanceChoice};
+    use lambda_bench::managed_instances::Settings;
+    use lambda_bench::tuning::cost::Pricing;
+    let percent = |value: f64, flag: &str, low_open: bool| {
+        let ok = value.is_finite()
+            && value <= 100.0
+            && if low_open { value > 0.0 } else { value >= 0.0 };
+        if ok {
+            Ok(value / 100.0)
+        } else {
+            let low = if low_open { "above 0" } else { "from 0" };
+            Err(Error::usage(format!(
+                "{flag} must be a percentage {low} up to 100"
+            )))
+        }
+    };
+    let instance = resolve(&InstanceChoice {
+        name: args.instance_type.clone(),
+        region: args.region.clone(),
+        price_per_hour: args.instance_price,
+        vcpus: args.instance_vcpus,
+        memory_gib: args.instance_memory,
+    })
+    .map_err(Error::usage)?;
+    if !matches!(args.memory_per_vcpu, 2 | 4 | 8) {
+        return Err(Error::usage(format!(
+            "--memory-per-vcpu {}: LMI offers 2, 4 or 8 GiB per vCPU",
+            args.memory_per_vcpu
+        )));
+    }
+    if !(args.buffer.is_finite() && args.buffer >= 1.0) {
+        return Err(Error::usage("--buffer must be a number ≥ 1"));
+    }
+    if args.min_instances == 0 {
+        return Err(Error::usage("--min-instances must be at least 1"));
+    }
+    sweep_sizes(&[args.memory])?;
+    if args.rates.is_empty() || args.rates.iter().any(|r| !(r.is_finite() && *r > 0.0)) {
+        return Err(Error::usage(
+            "--rate takes positive requests per second, e.g. 1,10,100",
+        ));
+    }
+    let mut pricing = Pricing::defaults("arm64");
+    if let Some(price) = args.price_gb_second {
+        if !(price.is_finite() && price > 0.0 && price < 1.0) {
+            return Err(Error::usage(
+                "--price-gb-second must be a positive $ below 1",
+            ));
+        }
+        pricing.per_gb_second = price;
+    }
+    let per_million_requests = args
+        .price_per_million_requests
+        .unwrap_or(LMI_PER_MILLION_REQUESTS);
+    if !(per_million_requests.is_finite() && per_million_requests >= 0.0) {
+        return Err(Error::usage(
+            "--price-per-million-requests must be a $ amount ≥ 0",
+        ));
+    }
+    pricing.per_million_requests = per_million_requests;
+    if args.price_gb_second.is_some() || args.price_per_million_requests.is_some() {
+        pricing.source = format!(
+            "given on the command line; defaults from {}",
+            pricing.source
+        );
+    }
+    let cold_share = percent(args.cold_share, "--cold-share", false)?;
+    let settings = Settings {
+        region: args.region.clone(),
+        lmi: LmiPricing {
+            instance,
+            savings_plan: percent(args.savings_plan, "--savings-plan", false)?,
+            management_fee: MANAGEMENT_FEE,
+            per_million_requests,
+        },
+        sizing: Sizing {
+            target_utilization: percent(args.target_utilization, "--target-utilization", true)?,
+            buffer: args.buffer,
+            min_instances: args.min_instances,
+            memory_per_vcpu_gib: args.memory_per_vcpu,
+            environment_memory_mb: args.env_memory,
+        },
+        lambda_pricing: pricing.clone(),
+        lambda_memory_mb: args.memory,
+        cold_share,
+        rates: args.rates.clone(),
+    };
+    let lambda = PerRequestPricing {
+        memory_mb: args.memory,
+        pricing,
+        cold_share,
+    };
+    Ok((settings, lambda))
+}
+
 /// A positive number of seconds.
 pub fn seconds(value: f64, flag: &str) -> Result<Duration> {
     Duration::try_from_secs_f64(value)
@@ -442,6 +550,93 @@ mod tests {
             "live"
         ]))
         .is_err());
+    }
+
+    #[test]
+    fn lmi_cost_flags_are_checked() {
+        use crate::cli::{Cli, Command};
+        use clap::Parser;
+        let parse = |extra: &[&str]| {
+            let base = [
+                "lambda-bench",
+                "lmi-cost",
+                "--contender",
+                "a:cpu-ms=1,rss-mb=1",
+            ];
+            let cli = Cli::try_parse_from(base.iter().chain(extra)).unwrap();
+            let Command::LmiCost(args) = cli.command else {
+                panic!()
+            };
+            args
+        };
+        let (s, lambda) =
+            lmi_settings(&parse(&["--savings-plan", "32", "--cold-share", "5"])).unwrap();
+        assert_eq!(s.lmi.instance.on_demand_per_hour, 0.145);
+        assert_eq!(
+            (s.lmi.savings_plan, s.cold_share, lambda.cold_share),
+            (0.32, 0.05, 0.05)
+        );
+        assert_eq!(
+            (s.sizing.target_utilization, s.sizing.min_instances),
+            (0.5, 3)
+        );
+        assert_eq!(
+            (lambda.memory_mb, lambda.pricing.architecture.as_str()),
+            (256, "arm64")
+        );
+        let (s, _) = lmi_settings(&parse(&[
+            "--instance-type",
+            "c8g.large",
+            "--instance-price",
+            "0.08",
+        ]))
+        .unwrap();
+        assert_eq!(
+            (s.lmi.instance.vcpus, s.lmi.instance.on_demand_per_hour),
+            (2, 0.08)
+        );
+        for (flags, message) in [
+            (
+                &["--instance-type", "m8g.xlarge"][..],
+                "--instance-type m8g.xlarge: no default price",
+            ),
+            (
+                &["--region", "eu-west-1"],
+                "--region eu-west-1: default prices are us-east-1's only",
+            ),
+            (
+                &["--memory-per-vcpu", "3"],
+                "--memory-per-vcpu 3: LMI offers 2, 4 or 8 GiB per vCPU",
+            ),
+            (
+                &["--target-utilization", "0"],
+                "--target-utilization must be a percentage above 0 up to 100",
+            ),
+            (
+                &["--savings-plan", "120"],
+                "--savings-plan must be a percentage from 0 up to 100",
+            ),
+            (&["--buffer", "0.5"], "--buffer must be a number ≥ 1"),
+            (
+                &["--min-instances", "0"],
+                "--min-instances must be at least 1",
+            ),
+            (
+                &["--memory", "64"],
+                "--memory 64: Lambda memory sizes are 128 to 10240 MB",
+            ),
+            (
+                &["--rate", "0"],
+                "--rate takes positive requests per second",
+            ),
+            (
+                &["--price-gb-second", "2"],
+                "--price-gb-second must be a positive $ below 1",
+            ),
+        ] {
+            let err = lmi_settings(&parse(flags)).unwrap_err();
+            assert!(err.to_string().starts_with(message), "{flags:?}: {err}");
+        }
     }
 
     #[test]
