@@ -35,12 +35,16 @@ pub struct LoadRow {
     pub events: Option<u64>,
     pub wall_s: Option<f64>,
     pub events_per_s: Option<f64>,
-    pub latency_ms: Latency,
+    /// Null when no invocation was answered.
+    pub latency_ms: Option<Latency>,
     pub cpu_ms_per_event: f64,
     pub peak_rss_mb: f64,
-    pub polls_open_max: Option<u32>,
+    pub polls_open_max: Option<u64>,
     #[serde(default)]
     pub errors: u64,
+    /// True when the bootstrap ran under an emulator (its CPU time is the emulator's).
+    #[serde(default)]
+    pub emulated: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -75,6 +79,9 @@ pub struct Contender {
     pub peak_rss_mb: f64,
     /// Errors in the measured row (load documents).
     pub errors: u64,
+    /// Measured under an emulator: CPU time is the emulator's, not the function's.
+    #[serde(default)]
+    pub emulated: bool,
     pub per_request: PerRequest,
 }
 
@@ -188,17 +195,18 @@ pub fn from_load(
             let run_target = run.and_then(|(run, name)| {
                 run.targets.iter().find(|t| t.name == *label).map(|t| (t, name))
             });
-            let per_request = match (run_target, at(1)) {
+            let single = at(1).and_then(|r| r.latency_ms.as_ref());
+            let per_request = match (run_target, single) {
                 (Some((target, run_name)), _) => lambda.price_run(target, format!("{run_name}: {label}"))?,
                 (None, Some(single)) => lambda.price_durations(
-                    single.latency_ms.p50,
+                    single.p50,
                     None,
                     format!("{doc_name}: latency p50 at N = 1, no Init measured"),
                 ),
                 (None, None) => lambda.price_durations(
                     row.cpu_ms_per_event,
                     None,
-                    format!("{doc_name}: CPU-ms per event (N = 1 not measured), no Init measured"),
+                    format!("{doc_name}: CPU-ms per event (no latency measured at N = 1), no Init measured"),
                 ),
             };
             Ok(Contender {
@@ -208,6 +216,7 @@ pub fn from_load(
                 cpu_ms_per_event: row.cpu_ms_per_event,
                 peak_rss_mb: row.peak_rss_mb,
                 errors: row.errors,
+                emulated: row.emulated,
                 per_request,
             })
         })
@@ -250,7 +259,7 @@ fn check_row(row: &LoadRow, doc_name: &str) -> Result<()> {
             row.label, row.event, row.max_concurrency, row.cpu_ms_per_event
         )));
     }
-    if !ok(row.peak_rss_mb) || !ok(row.latency_ms.p50) {
+    if !ok(row.peak_rss_mb) || row.latency_ms.as_ref().is_some_and(|l| !ok(l.p50)) {
         return Err(Error::usage(format!(
             "{doc_name}: {} on {} at N = {}: peak_rss_mb and latency_ms.p50 must be numbers ≥ 0",
             row.label, row.event, row.max_concurrency
@@ -286,6 +295,7 @@ pub fn from_run(
                 cpu_ms_per_event: warm.mean.max(f64::MIN_POSITIVE),
                 peak_rss_mb: rss,
                 errors: t.failures().count() as u64,
+                emulated: t.emulated,
                 per_request: lambda.price_run(t, format!("{run_name}: {}", t.name))?,
             })
         })
@@ -355,6 +365,7 @@ pub fn from_spec(spec: &str, lambda: &PerRequestPricing) -> Result<Contender> {
         cpu_ms_per_event: cpu,
         peak_rss_mb: rss,
         errors: 0,
+        emulated: false,
         per_request,
     })
 }
@@ -399,7 +410,7 @@ mod tests {
         // N = 1 row: its CPU-ms.
         assert_eq!(ours.per_request.warm_billed_ms, 1.0);
         assert!(ours.per_request.from.contains("latency p50 at N = 1"));
-        assert!(go.per_request.from.contains("N = 1 not measured"));
+        assert!(go.per_request.from.contains("no latency measured at N = 1"));
         assert_eq!(go.errors, 3);
         assert_eq!(ours.per_request.cold_billed_ms, None);
         // 1769 MB for 1 ms: 1.727 GB-ms; no cold figure, so priced as warm.
@@ -459,6 +470,25 @@ mod tests {
             "{err}"
         );
         assert!(serde_json::from_str::<LoadReport>(r#"{"results":[{"label":"x"}]}"#).is_err());
+        // A row nothing answered has no latency: its N = 1 duration falls back to CPU-ms.
+        let unanswered: LoadReport = serde_json::from_str(
+            r#"{"results":[{"label":"x","event":"e","max_concurrency":1,"latency_ms":null,"cpu_ms_per_event":2.5,"peak_rss_mb":1,"emulated":true}]}"#,
+        )
+        .unwrap();
+        let c = from_load(
+            &unanswered,
+            "l.json",
+            &LoadSelection::default(),
+            None,
+            &lambda(1769),
+        )
+        .unwrap();
+        assert_eq!(c[0].per_request.warm_billed_ms, 3.0);
+        assert!(c[0]
+            .per_request
+            .from
+            .contains("no latency measured at N = 1"));
+        assert!(c[0].emulated);
     }
 
     fn run() -> RunResults {

@@ -181,6 +181,12 @@ pub fn compare(
                 c.contender.label, c.contender.errors
             ));
         }
+        if c.contender.emulated {
+            notes.push(format!(
+                "{}: measured under an emulator: its CPU-ms are the emulator's, far above a Graviton core's",
+                c.contender.label
+            ));
+        }
         if c.contender.per_request.cold_billed_ms.is_none() && settings.cold_share > 0.0 {
             notes.push(format!(
                 "{}: no Init Duration measured: cold starts priced as warm invocations (give --run for them)",
