@@ -180,3 +180,80 @@ fn missing_prices_and_ambiguous_inputs_are_clear_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/load.json: "));
 }
+
+#[test]
+fn a_run_export_prices_per_request_lambda_with_its_cold_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sleep.json"), r#"{"sleep_ms":2}"#).unwrap();
+    let run = dir.path().join("run.json");
+    let fake = env!("CARGO_BIN_EXE_fake-bootstrap");
+    let out = Command::new(BENCH)
+        .args(["run", &format!("ours={fake}"), "-e"])
+        .arg(dir.path().join("sleep.json"))
+        .args(["-c", "3", "-r", "10", "-q", "--json"])
+        .arg(&run)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run_doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&run).unwrap()).unwrap();
+    let warm_mean = run_doc["targets"][0]["summaries"]["warm_duration_ms"]["mean"]
+        .as_f64()
+        .unwrap();
+
+    // Alone: the warm Duration mean is the CPU-ms per event, at N = 1.
+    let out = Command::new(BENCH)
+        .args(["lmi-cost", "--run"])
+        .arg(&run)
+        .args(["--json", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ours = &doc["contenders"][0]["contender"];
+    assert_eq!(ours["label"], "ours");
+    assert_eq!(ours["max_concurrency"], 1);
+    assert_eq!(ours["cpu_ms_per_event"].as_f64(), Some(warm_mean));
+    // Cold starts billed with their Init: dearer than a warm invocation.
+    let per_request = &ours["per_request"];
+    assert!(
+        per_request["cold_billed_ms"].as_f64().unwrap()
+            > per_request["warm_billed_ms"].as_f64().unwrap()
+    );
+
+    // With the load document: LMI from it, per-request Lambda from the run where it has the label.
+    let out = Command::new(BENCH)
+        .arg("lmi-cost")
+        .arg("--load")
+        .arg(fixture())
+        .args(["--event", "seed-3tx.json", "--run"])
+        .arg(&run)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("0.1100 CPU-ms per event, 6.4 MB peak RSS at N = 4"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("{}: ours)", run.display())),
+        "{stdout}"
+    );
+    assert!(stdout.contains("go: no Init Duration measured"), "{stdout}");
+    assert!(
+        !stdout.contains("ours: no Init Duration measured"),
+        "{stdout}"
+    );
+}
