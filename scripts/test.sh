@@ -46,6 +46,32 @@ step_hostile_arm64() {
     --test bootstrap_e2e -- --ignored arm64_bootstrap_serves_under_qemu &&
   TRANSACTIONS_BOOTSTRAP="$ARM64_BOOTSTRAP" cargo test --locked -p transactions-lambda --test hostile --test faults
 }
+# The bootstrap against AWS's Runtime Interface Emulator (scripts/build-rie.sh), the official local
+# peer (lambda/tests/rie/): classic mode (seed, invalid events), and Managed Instances mode
+# (AWS_LAMBDA_MAX_CONCURRENCY=4 and 8: distinct 20,000-transaction events released at once, a
+# hostile and an oversized one beside good ones) for the release build, the Go contender and the
+# shipped arm64 build under qemu-user. RIE runs in private PID and mount namespaces made as root
+# (unshare, through `sudo -n` for another user): its Managed Instances mode runs the bootstrap as
+# uid 993, which a user namespace mapping only the caller cannot do.
+step_rie() {
+  scripts/build-rie.sh || return
+  # The Go contender when it is missing or older than its source.
+  local go_bin="$CARGO_TARGET_DIR/go/amd64/bootstrap"
+  if [ ! -x "$go_bin" ] || [ -n "$(find contenders/go -newer "$go_bin" -type f | head -1)" ]; then
+    scripts/build-go.sh || return
+  fi
+  scripts/build-arm64.sh || return
+  cargo build --release --locked -p transactions-lambda --bin bootstrap || return
+  if [ "$(id -u)" -ne 0 ] && ! sudo -n true 2>/dev/null; then
+    fail "RIE's namespaces are made as root: run as root or with passwordless sudo"
+    return 1
+  fi
+  TRANSACTIONS_RIE="$CARGO_TARGET_DIR/rie/aws-lambda-rie" \
+    TRANSACTIONS_BOOTSTRAP="$CARGO_TARGET_DIR/release/bootstrap" \
+    TRANSACTIONS_GO_BOOTSTRAP="$go_bin" \
+    TRANSACTIONS_BOOTSTRAP_ARM64="$ARM64_BOOTSTRAP" \
+    cargo test --locked -p transactions-lambda --test rie -- --include-ignored
+}
 # Exact arm64 instruction counts (qemu -cpu neoverse-n1 + the insn_count TCG plugin, its own test
 # first) gated against bench/count-baseline.json; then proof that a baseline 10 % lower fails.
 step_count()     { scripts/count-arm64.sh --gate; }
@@ -75,7 +101,7 @@ step_msrv() {
     cargo "+$msrv" check --workspace --locked --target-dir "$CARGO_TARGET_DIR/msrv"
 }
 
-STEPS=(setup format clippy shellcheck docs arm64 rust go mutants_diff hostile_arm64 count soak deps openapi infra workflows deploy_local bench_cloud watch)
+STEPS=(setup format clippy shellcheck docs arm64 rust go mutants_diff hostile_arm64 rie count soak deps openapi infra workflows deploy_local bench_cloud watch)
 EXTRA_STEPS=(msrv)
 
 case "${1:-}" in

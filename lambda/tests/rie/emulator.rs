@@ -1,12 +1,16 @@
 //! AWS's Runtime Interface Emulator (RIE) running a bootstrap, contained:
 //! - both addresses on 127.0.0.1, on ports free when it starts (RIE's defaults listen on every
 //!   interface and collide on 9001);
-//! - in its own PID namespace (`unshare --pid --fork --kill-child`), so that ending the one child
-//!   started here ends RIE and the bootstrap it started in a process group of its own;
-//! - in Managed Instances mode, in a private mount namespace with a tmpfs over /var holding
+//! - in its own PID namespace (`unshare --pid --fork --kill-child`), under a shell that is PID 1
+//!   there and ends when the test closes its stdin (or the test process dies): PID 1 ending ends
+//!   RIE and the bootstrap, which RIE starts in a process group of its own;
+//! - in Managed Instances mode, in a private mount namespace too, with a tmpfs over /var holding
 //!   var/task/bootstrap: that mode only runs /var/runtime/bootstrap, /var/task/bootstrap or
-//!   /opt/bootstrap, and the machine's /var/task is never written. As root `unshare --mount`;
-//!   otherwise `--user --map-root-user` first (an unprivileged user namespace).
+//!   /opt/bootstrap, and the machine's /var/task is never written.
+//!
+//! Managed Instances mode starts the bootstrap as uid 993, gid 990 (as Lambda runs functions),
+//! which a user namespace mapping only root (`unshare --user --map-root-user`) refuses with
+//! EPERM. So the namespaces are made as root: directly, or through `sudo -n` for another user.
 //!
 //! RIE's own log (stdout and stderr, the bootstrap's lines included) is collected, to tell how
 //! many `/next` polls the bootstrap keeps open and to show what happened when a check fails.
@@ -14,7 +18,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -47,33 +51,50 @@ pub enum Mode {
 /// The line RIE's Managed Instances mode logs (at debug level) for each `/next` it receives.
 const NEXT_RECEIVED: &str = "InvokeRouter: received runtime /next";
 
-/// The shell that runs inside the namespaces: $1 RIE, $2 the bootstrap, $3 `qemu` or `native`,
-/// then RIE's arguments. In Managed Instances mode both files are opened before the tmpfs hides
-/// /var (they may live under it), copied into it, and RIE is executed from there.
-const MANAGED_INSTANCES_SH: &str = r#"set -eu
-rie=$1 bootstrap=$2 how=$3
-shift 3
-exec 3<"$rie" 4<"$bootstrap"
-mount -t tmpfs -o size=256m,mode=0755 rie-var /var
-mkdir -p /var/task /var/rie
-cat <&3 >/var/rie/aws-lambda-rie
-chmod 0755 /var/rie/aws-lambda-rie
-if [ "$how" = qemu ]; then
-  cat <&4 >/var/task/bootstrap.aarch64
-  chmod 0755 /var/task/bootstrap.aarch64
-  printf '#!/bin/sh\nexec qemu-aarch64-static -cpu neoverse-n1 /var/task/bootstrap.aarch64 "$@"\n' >/var/task/bootstrap
+/// PID 1 of the namespace. $1 RIE, $2 the bootstrap, $3 the mode (`classic` or `managed`), $4
+/// how the bootstrap runs (`native` or `qemu`), $5 AWS_LAMBDA_MAX_CONCURRENCY (Managed Instances
+/// mode), then RIE's arguments. In Managed
+/// Instances mode both files are opened before the tmpfs hides /var (they may live under it) and
+/// copied into it. RIE runs in the background; the shell waits for it and, beside it, for the
+/// end of its stdin, which kills RIE. Either way the shell, PID 1, then exits.
+const PID1_SH: &str = r#"set -eu
+rie=$1 bootstrap=$2 mode=$3 how=$4 max_concurrency=$5
+shift 5
+exec 5<&0
+if [ "$mode" = classic ]; then
+  unset AWS_LAMBDA_MAX_CONCURRENCY
+  if [ "$how" = qemu ]; then set -- "$@" qemu-aarch64-static -cpu neoverse-n1; fi
+  set -- "$@" "$bootstrap"
 else
-  cat <&4 >/var/task/bootstrap
+  exec 3<"$rie" 4<"$bootstrap"
+  mount -t tmpfs -o size=256m,mode=0755 rie-var /var
+  mkdir -p /var/task /var/rie
+  cat <&3 >/var/rie/aws-lambda-rie
+  chmod 0755 /var/rie/aws-lambda-rie
+  rie=/var/rie/aws-lambda-rie
+  if [ "$how" = qemu ]; then
+    cat <&4 >/var/task/bootstrap.aarch64
+    chmod 0755 /var/task/bootstrap.aarch64
+    printf '#!/bin/sh\nexec qemu-aarch64-static -cpu neoverse-n1 /var/task/bootstrap.aarch64 "$@"\n' >/var/task/bootstrap
+  else
+    cat <&4 >/var/task/bootstrap
+  fi
+  chmod 0755 /var/task/bootstrap
+  exec 3<&- 4<&-
+  cd /var/task
+  export AWS_LAMBDA_MAX_CONCURRENCY="$max_concurrency"
 fi
-chmod 0755 /var/task/bootstrap
-exec 3<&- 4<&-
-cd /var/task
-exec /var/rie/aws-lambda-rie "$@"
+"$rie" "$@" </dev/null &
+rie_pid=$!
+{ read -r _ <&5 || true; kill -KILL "$rie_pid" 2>/dev/null || true; } &
+wait "$rie_pid"
 "#;
 
 /// A running RIE; dropping it ends RIE and everything it started.
 pub struct Emulator {
     child: Child,
+    /// Closing it ends PID 1 of the namespace.
+    lifeline: Option<ChildStdin>,
     pub invoke_addr: SocketAddr,
     log: Arc<Mutex<Vec<String>>>,
     mode: Mode,
@@ -82,7 +103,7 @@ pub struct Emulator {
 impl Emulator {
     /// Starts RIE with `bootstrap` and waits until it accepts invokes (classic mode starts the
     /// bootstrap on the first invoke; Managed Instances mode at once).
-    pub fn start(rie: &Path, bootstrap: &Bootstrap, mode: Mode, env: &[(&str, &str)]) -> Self {
+    pub fn start(rie: &Path, bootstrap: &Bootstrap, mode: Mode) -> Self {
         assert!(rie.is_file(), "RIE not found at {}", rie.display());
         let binary = bootstrap.binary();
         assert!(
@@ -92,58 +113,53 @@ impl Emulator {
         );
         let invoke_addr = free_loopback_addr();
         let runtime_api_addr = free_loopback_addr();
-        let rie_args = [
-            "--runtime-interface-emulator-address".to_owned(),
-            invoke_addr.to_string(),
-            "--runtime-api-address".to_owned(),
-            runtime_api_addr.to_string(),
-            // Debug level: the Managed Instances router logs each `/next` it receives.
-            "--log-level".to_owned(),
-            "debug".to_owned(),
-        ];
+        let (mode_arg, max_concurrency) = match mode {
+            Mode::Classic => ("classic", String::new()),
+            Mode::ManagedInstances { max_concurrency } => ("managed", max_concurrency.to_string()),
+        };
+        let how = match bootstrap {
+            Bootstrap::Native(_) => "native",
+            Bootstrap::Arm64UnderQemu(_) => "qemu",
+        };
 
-        let mut cmd = Command::new("unshare");
-        if !running_as_root() {
-            cmd.args(["--user", "--map-root-user"]);
-        }
+        let mut cmd = if running_as_root() {
+            Command::new("unshare")
+        } else {
+            let mut sudo = Command::new("sudo");
+            sudo.args(["-n", "unshare"]);
+            sudo
+        };
         cmd.args(["--pid", "--fork", "--kill-child"]);
-        match mode {
-            Mode::Classic => {
-                cmd.arg(rie).args(&rie_args);
-                match bootstrap {
-                    Bootstrap::Native(p) => cmd.arg(p),
-                    Bootstrap::Arm64UnderQemu(p) => cmd
-                        .args(["qemu-aarch64-static", "-cpu", "neoverse-n1"])
-                        .arg(p),
-                };
-                cmd.env_remove("AWS_LAMBDA_MAX_CONCURRENCY");
-            }
-            Mode::ManagedInstances { max_concurrency } => {
-                let how = match bootstrap {
-                    Bootstrap::Native(_) => "native",
-                    Bootstrap::Arm64UnderQemu(_) => "qemu",
-                };
-                cmd.args(["--mount", "sh", "-c", MANAGED_INSTANCES_SH, "rie-sh"])
-                    .arg(rie)
-                    .arg(binary)
-                    .arg(how)
-                    .args(&rie_args);
-                cmd.env("AWS_LAMBDA_MAX_CONCURRENCY", max_concurrency.to_string());
-            }
+        if let Mode::ManagedInstances { .. } = mode {
+            cmd.arg("--mount");
         }
-        // RIE passes its environment on to the bootstrap.
-        cmd.env_remove("LOG_LEVEL").envs(env.iter().copied());
-        cmd.stdin(Stdio::null())
+        cmd.args(["sh", "-c", PID1_SH, "rie-pid1"])
+            .arg(rie)
+            .arg(binary)
+            .args([mode_arg, how, &max_concurrency])
+            .args([
+                "--runtime-interface-emulator-address",
+                &invoke_addr.to_string(),
+                "--runtime-api-address",
+                &runtime_api_addr.to_string(),
+                // Debug level: the Managed Instances router logs each `/next` it receives.
+                "--log-level",
+                "debug",
+            ]);
+        cmd.env_remove("LOG_LEVEL")
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd
             .spawn()
-            .unwrap_or_else(|e| panic!("spawn unshare (util-linux) for RIE: {e}"));
+            .unwrap_or_else(|e| panic!("spawn {:?} for RIE: {e}", cmd.get_program()));
+        let lifeline = child.stdin.take();
         let log = Arc::new(Mutex::new(Vec::new()));
         collect_lines(child.stdout.take().expect("stdout"), &log);
         collect_lines(child.stderr.take().expect("stderr"), &log);
         let mut emulator = Emulator {
             child,
+            lifeline,
             invoke_addr,
             log,
             mode,
@@ -207,7 +223,7 @@ impl Emulator {
             .count()
     }
 
-    /// Whether RIE (PID 1 of its namespace, and so everything in it) is still running.
+    /// Whether RIE, and so the namespace's PID 1, is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
     }
@@ -227,8 +243,15 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        // SIGKILL to unshare; --kill-child ends its child, PID 1 of the namespace, and with it
-        // every process in the namespace (the bootstrap's own process group included).
+        // End of stdin: PID 1 kills RIE and exits, and the kernel ends every other process in
+        // the namespace (the bootstrap's own process group included).
+        drop(self.lifeline.take());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Only if PID 1 did not end (it always has so far): SIGKILL to unshare, whose
+        // --kill-child ends it (not permitted through sudo for another user, hence second).
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

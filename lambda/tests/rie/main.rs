@@ -130,7 +130,6 @@ async fn all_answered_at_once(
         &rie(),
         &bootstrap,
         Mode::ManagedInstances { max_concurrency: n },
-        &[],
     );
     let polls = rie.wait_for_polls(patience.first_poll, patience.settle);
     let payloads: Vec<Bytes> = events.iter().map(|(e, _)| e.clone()).collect();
@@ -206,7 +205,7 @@ fn go_right(events: &[Bytes]) -> Vec<(Bytes, Want)> {
 #[tokio::test]
 #[ignore = "needs RIE: TRANSACTIONS_RIE, set by scripts/test.sh rie"]
 async fn classic_mode_answers_the_seed_and_names_the_invalid_field() {
-    let mut rie = Emulator::start(&rie(), &ours(), Mode::Classic, &[]);
+    let mut rie = Emulator::start(&rie(), &ours(), Mode::Classic);
     let seed = Bytes::from(event_file("seed-3tx.json"));
     let expected = oracle::expected(&seed);
     // The published figures and the oracle agree.
