@@ -55,9 +55,10 @@ step_hostile_arm64() {
 # uid 993, which a user namespace mapping only the caller cannot do.
 step_rie() {
   scripts/build-rie.sh || return
-  # The Go contender when it is missing or older than its source.
+  # The Go contender (amd64 and arm64) when it is missing or older than its source.
   local go_bin="$CARGO_TARGET_DIR/go/amd64/bootstrap"
-  if [ ! -x "$go_bin" ] || [ -n "$(find contenders/go -newer "$go_bin" -type f | head -1)" ]; then
+  if [ ! -x "$go_bin" ] || [ ! -x "$CARGO_TARGET_DIR/go/arm64/bootstrap" ] ||
+    [ -n "$(find contenders/go -newer "$go_bin" -type f | head -1)" ]; then
     scripts/build-go.sh || return
   fi
   scripts/build-arm64.sh || return
@@ -69,6 +70,7 @@ step_rie() {
   TRANSACTIONS_RIE="$CARGO_TARGET_DIR/rie/aws-lambda-rie" \
     TRANSACTIONS_BOOTSTRAP="$CARGO_TARGET_DIR/release/bootstrap" \
     TRANSACTIONS_GO_BOOTSTRAP="$go_bin" \
+    TRANSACTIONS_GO_BOOTSTRAP_ARM64="$CARGO_TARGET_DIR/go/arm64/bootstrap" \
     TRANSACTIONS_BOOTSTRAP_ARM64="$ARM64_BOOTSTRAP" \
     cargo test --locked -p transactions-lambda --test rie -- --include-ignored
 }

@@ -9,6 +9,7 @@
 //!   TRANSACTIONS_BOOTSTRAP      ours (default: this package's debug build)
 //!   TRANSACTIONS_GO_BOOTSTRAP   the Go contender for this host (scripts/build-go.sh)
 //!   TRANSACTIONS_BOOTSTRAP_ARM64 the shipped arm64 build (scripts/build-arm64.sh), run under qemu
+//!   TRANSACTIONS_GO_BOOTSTRAP_ARM64 the Go contender for arm64 (scripts/build-go.sh), likewise
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -56,6 +57,13 @@ fn go_contender() -> Bootstrap {
     Bootstrap::Native(required_path(
         "TRANSACTIONS_GO_BOOTSTRAP",
         "the Go contender for this host, from scripts/build-go.sh",
+    ))
+}
+
+fn go_contender_arm64() -> Bootstrap {
+    Bootstrap::Arm64UnderQemu(required_path(
+        "TRANSACTIONS_GO_BOOTSTRAP_ARM64",
+        "the Go contender for arm64, from scripts/build-go.sh",
     ))
 }
 
@@ -322,6 +330,18 @@ async fn arm64_managed_instances_4_distinct_events_at_once_under_qemu() {
     all_answered_at_once(
         ours_arm64(),
         ours_right(&distinct_batches(4, 2_000)),
+        UNDER_QEMU,
+    )
+    .await;
+}
+
+/// The Go contender's arm64 build the same way: the qemu path with a runtime that keeps N polls.
+#[tokio::test]
+#[ignore = "needs RIE and the Go contender for arm64: TRANSACTIONS_RIE, TRANSACTIONS_GO_BOOTSTRAP_ARM64, set by scripts/test.sh rie"]
+async fn go_contender_arm64_managed_instances_4_distinct_events_at_once_under_qemu() {
+    all_answered_at_once(
+        go_contender_arm64(),
+        go_right(&distinct_batches(4, 2_000)),
         UNDER_QEMU,
     )
     .await;
