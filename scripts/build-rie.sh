@@ -54,10 +54,11 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$OUT"
 rm -f "$STAMP"
 
-# -mod=mod: a `-mod=vendor` left in GOFLAGS is refused by `go install pkg@version`. The checksum
-# database is on for this module whatever GOSUMDB, GONOSUMDB or GOPRIVATE say elsewhere.
+# GOFLAGS cleared: a `-mod=vendor` (or `-insecure`) left there must not reach `go install
+# pkg@version`. The checksum database is on for this module whatever GOSUMDB, GONOSUMDB or
+# GOPRIVATE say elsewhere.
 if [ "$(go env GOPROXY)" != off ] &&
-  GOFLAGS=-mod=mod GOBIN="$work/bin" GONOSUMDB='' GONOSUMCHECK='' GOPRIVATE='' GOINSECURE='' GOSUMDB=sum.golang.org \
+  GOFLAGS='' GOBIN="$work/bin" GONOSUMDB='' GONOSUMCHECK='' GOPRIVATE='' GOINSECURE='' GOSUMDB=sum.golang.org \
     go install -trimpath -ldflags "-s -w" "$RIE_MODULE/cmd/aws-lambda-rie@$RIE_COMMIT" 2>"$work/proxy.log"; then
   log "$RIE_MODULE@$RIE_COMMIT from the module proxy ($(go env GOPROXY)), checked by sum.golang.org"
   mv "$work/bin/aws-lambda-rie" "$BIN"
