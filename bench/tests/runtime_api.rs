@@ -483,3 +483,117 @@ async fn stop_closes_connections_and_the_port() {
     tokio::time::sleep(Duration::from_millis(20)).await;
     assert!(TcpStream::connect(api.addr()).await.is_err());
 }
+
+/// N workers, each on its own connection, as a Lambda Managed Instances runtime polls: every
+/// one gets its own event, answers go back under the id each was handed, and the gauge saw N
+/// polls open at once.
+#[tokio::test]
+async fn concurrent_pollers_each_get_their_own_event() {
+    const WORKERS: usize = 4;
+    const ROUNDS: usize = 3;
+    let api = std::sync::Arc::new(RuntimeApi::start().await.unwrap());
+    let mut workers = Vec::new();
+    for worker in 0..WORKERS {
+        let mut client = connect(&api).await;
+        workers.push(tokio::spawn(async move {
+            let mut seen = Vec::new();
+            for _ in 0..ROUNDS {
+                let event = send(&mut client, "GET", NEXT, &[], b"").await.unwrap();
+                let id = request_id(&event);
+                // Answer with the event and the id it came under, so the caller can check both.
+                let reply = format!(
+                    r#"{{"id":"{id}","event":{},"worker":{worker}}}"#,
+                    String::from_utf8_lossy(&event.body)
+                );
+                let path = format!("/2018-06-01/runtime/invocation/{id}/response");
+                let ack = send(&mut client, "POST", &path, &[], reply.as_bytes())
+                    .await
+                    .unwrap();
+                assert_eq!(ack.status, StatusCode::ACCEPTED);
+                seen.push(String::from_utf8_lossy(&event.body).into_owned());
+            }
+            seen
+        }));
+    }
+    // Nothing is released until all N polls are open.
+    assert_eq!(
+        api.wait_polls_open(WORKERS as u64, Duration::from_secs(5))
+            .await,
+        WORKERS as u64
+    );
+    assert_eq!(api.stats().polls_open, WORKERS as u64);
+
+    let invocations: Vec<_> = (0..WORKERS * ROUNDS)
+        .map(|n| {
+            let api = api.clone();
+            tokio::spawn(async move {
+                let payload = format!(r#"{{"n":{n}}}"#);
+                (
+                    payload.clone(),
+                    api.invoke(payload, Duration::from_secs(5)).await,
+                )
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for invocation in invocations {
+        let (payload, out) = invocation.await.unwrap();
+        let Outcome::Response(body) = &out.outcome else {
+            panic!("{payload}: {:?}", out.outcome)
+        };
+        let answer: serde_json::Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(
+            answer["id"],
+            out.request_id.as_str(),
+            "answer under its own id"
+        );
+        assert_eq!(
+            answer["event"].to_string(),
+            payload,
+            "the event it was sent"
+        );
+        answers.push(answer["worker"].as_u64().unwrap());
+    }
+    let mut handed_out: Vec<String> = Vec::new();
+    for worker in workers {
+        handed_out.extend(worker.await.unwrap());
+    }
+    handed_out.sort();
+    handed_out.dedup();
+    assert_eq!(
+        handed_out.len(),
+        WORKERS * ROUNDS,
+        "each event exactly once"
+    );
+    for worker in 0..WORKERS as u64 {
+        assert_eq!(answers.iter().filter(|&&w| w == worker).count(), ROUNDS);
+    }
+    let stats = api.stats();
+    assert_eq!(stats.polls_open_max, WORKERS as u64, "{stats:?}");
+    assert_eq!(stats.connections, WORKERS as u64);
+    assert_eq!(stats.results, (WORKERS * ROUNDS) as u64);
+}
+
+#[tokio::test]
+async fn wait_polls_open_reports_a_shortfall_and_closed_polls_leave_the_gauge() {
+    let api = RuntimeApi::start().await.unwrap();
+    let mut stream = TcpStream::connect(api.addr()).await.unwrap();
+    let request = format!("GET {NEXT} HTTP/1.1\r\nhost: localhost\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    assert_eq!(
+        api.wait_polls_open(3, Duration::from_millis(300)).await,
+        1,
+        "one poll of three"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(api.stats().polls_open, 1);
+    // A poll whose connection closes (its process died) is no longer open.
+    drop(stream);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while api.stats().polls_open != 0 {
+        assert!(Instant::now() < deadline, "{:?}", api.stats());
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(api.stats().polls_open_max, 1);
+}

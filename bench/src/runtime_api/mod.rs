@@ -25,6 +25,7 @@ mod server;
 mod state;
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -224,6 +225,27 @@ impl RuntimeApi {
         if let Some(task) = task {
             task.abort();
         }
+    }
+
+    /// Waits until `wanted` `GET /next` polls are open at once (a runtime serving that many
+    /// invocations concurrently has started all its workers), or `timeout` passes. Returns the
+    /// most that were open at once so far, so a shortfall can be reported as "opened k of n".
+    pub async fn wait_polls_open(&self, wanted: u64, timeout: Duration) -> u64 {
+        let counters = &self.shared.counters;
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            // Registered before the check, so a poll opening in between is not missed.
+            let opened = counters.poll_opened.notified();
+            tokio::pin!(opened);
+            opened.as_mut().enable();
+            if counters.polls_open.load(Ordering::Relaxed) >= wanted {
+                break;
+            }
+            if tokio::time::timeout_at(deadline, opened).await.is_err() {
+                break;
+            }
+        }
+        counters.polls_open_max.load(Ordering::Relaxed)
     }
 
     /// Request counters so far.

@@ -109,6 +109,7 @@ async fn next(shared: &Shared, arrived: Instant) -> Reply {
         Some(Fault::NextDelay(delay)) => tokio::time::sleep(delay).await,
         _ => {}
     }
+    let _waiting = shared.counters.open_poll();
     loop {
         let event = {
             let mut queue = shared.events_rx.lock().await;

@@ -50,6 +50,12 @@ pub struct ApiStats {
     pub next_requests: u64,
     /// Response and error posts accepted for an invocation in flight.
     pub results: u64,
+    /// `GET /invocation/next` requests waiting for an event right now: the runtime's workers
+    /// that are idle (a Lambda Managed Instances runtime keeps `AWS_LAMBDA_MAX_CONCURRENCY`
+    /// of them open).
+    pub polls_open: u64,
+    /// The most `polls_open` has been.
+    pub polls_open_max: u64,
 }
 
 #[derive(Default)]
@@ -58,6 +64,32 @@ pub(crate) struct Counters {
     pub requests: AtomicU64,
     pub next_requests: AtomicU64,
     pub results: AtomicU64,
+    pub polls_open: AtomicU64,
+    pub polls_open_max: AtomicU64,
+    /// Woken whenever a poll opens, for [`super::RuntimeApi::wait_polls_open`].
+    pub poll_opened: tokio::sync::Notify,
+}
+
+impl Counters {
+    /// Counts a `GET /next` as waiting until the returned guard is dropped (the event handed
+    /// out, an early answer, or the connection gone).
+    pub fn open_poll(&self) -> OpenPoll<'_> {
+        let open = self.polls_open.fetch_add(1, Ordering::Relaxed) + 1;
+        self.polls_open_max.fetch_max(open, Ordering::Relaxed);
+        self.poll_opened.notify_waiters();
+        OpenPoll { counters: self }
+    }
+}
+
+/// One waiting `GET /next` in [`Counters::polls_open`].
+pub(crate) struct OpenPoll<'a> {
+    counters: &'a Counters,
+}
+
+impl Drop for OpenPoll<'_> {
+    fn drop(&mut self) {
+        self.counters.polls_open.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 #[derive(Default)]
@@ -106,6 +138,8 @@ impl Shared {
             requests: c.requests.load(Ordering::Relaxed),
             next_requests: c.next_requests.load(Ordering::Relaxed),
             results: c.results.load(Ordering::Relaxed),
+            polls_open: c.polls_open.load(Ordering::Relaxed),
+            polls_open_max: c.polls_open_max.load(Ordering::Relaxed),
         }
     }
 

@@ -8,8 +8,12 @@
 //!   FAKE_INIT=garbage     write non-HTTP bytes to the API, then wait
 //!   FAKE_INIT=hang        never call the API
 //!   FAKE_ALLOC_MB=n       touch n MiB during init (visible in peak RSS)
+//!   AWS_LAMBDA_MAX_CONCURRENCY=n   serve with n threads, each polling on its own connection
+//!                         (as a Lambda Managed Instances runtime does)
+//!   FAKE_WORKERS=n        serve with n threads whatever AWS_LAMBDA_MAX_CONCURRENCY says
 //! Invocation behaviour comes from the event, a JSON object:
 //!   {"sleep_ms":n}        sleep, then echo the event back as the response
+//!   {"spin_ms":n}         burn n ms of this thread's CPU time, then echo
 //!   {"error":"Type"}      post a function error of that type
 //!   {"crash":true}        print "crashing now" to stderr and abort
 //!   {"hang":true}         never answer
@@ -132,6 +136,22 @@ fn main() {
         Ok("hang") => std::thread::sleep(Duration::from_secs(3600)),
         _ => {}
     }
+    let workers = std::env::var("FAKE_WORKERS")
+        .or_else(|_| std::env::var("AWS_LAMBDA_MAX_CONCURRENCY"))
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let ballast_len = ballast.len();
+    for _ in 1..workers {
+        let mut conn = Conn::connect(&api);
+        std::thread::spawn(move || serve(&mut conn, ballast_len));
+    }
+    serve(&mut conn, ballast_len);
+}
+
+/// The invocation loop of one worker.
+fn serve(conn: &mut Conn, ballast_len: usize) -> ! {
     loop {
         let (status, headers, event) =
             conn.request("GET", "/2018-06-01/runtime/invocation/next", &[], b"");
@@ -150,10 +170,13 @@ fn main() {
         println!(
             "handling {id} ({} bytes, ballast {})",
             event.len(),
-            ballast.len()
+            ballast_len
         );
         if let Some(ms) = parsed.get("sleep_ms").and_then(|v| v.as_u64()) {
             std::thread::sleep(Duration::from_millis(ms));
+        }
+        if let Some(ms) = parsed.get("spin_ms").and_then(|v| v.as_u64()) {
+            spin(Duration::from_millis(ms));
         }
         let response_path = format!("/2018-06-01/runtime/invocation/{id}/response");
         if let Some(kind) = parsed.get("error").and_then(|v| v.as_str()) {
@@ -189,4 +212,23 @@ fn main() {
             }
         }
     }
+}
+
+/// Busy-loops until this thread has used `cpu` of CPU time (not wall time: a loaded machine
+/// must not change how much CPU an event costs).
+fn spin(cpu: Duration) {
+    let start = thread_cpu_time();
+    while thread_cpu_time() - start < cpu {
+        std::hint::spin_loop();
+    }
+}
+
+fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: a valid pointer to a local timespec.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
