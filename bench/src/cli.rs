@@ -40,6 +40,11 @@ pub enum Command {
     /// Lambda Managed Instances against per-request Lambda, modeled from measured CPU-ms per
     /// event and peak RSS: $ per month at sustained request rates, and the break-even rate.
     LmiCost(LmiCostArgs),
+    /// Throughput under concurrency, as Lambda Managed Instances drive a runtime: each
+    /// bootstrap is started with AWS_LAMBDA_MAX_CONCURRENCY=N for each N, and N events are kept
+    /// in flight; events/s, latency under load, CPU per event, peak RSS, polls kept open, and
+    /// every answer checked.
+    Load(LoadArgs),
     /// Count the AArch64 instructions arm64 bootstraps execute, exactly, under qemu-user with a
     /// Graviton2 CPU model and a TCG plugin: init, per event, per byte, SHA-256 and NEON share;
     /// optionally gated against a committed baseline.
@@ -153,6 +158,82 @@ pub struct RunArgs {
     pub show_logs: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// `load`: throughput at several `AWS_LAMBDA_MAX_CONCURRENCY` values.
+#[derive(Args, Debug)]
+pub struct LoadArgs {
+    /// Bootstrap executables; label one with `label=path`. Measured back to back (interleaved)
+    /// for each event and N.
+    #[arg(required = true, value_name = "BOOTSTRAP")]
+    pub bootstraps: Vec<String>,
+    #[command(flatten)]
+    pub events: EventArgs,
+    /// The AWS_LAMBDA_MAX_CONCURRENCY values to measure (each a fresh process).
+    #[arg(
+        short = 'n',
+        long,
+        value_delimiter = ',',
+        default_value = "1,2,4,8",
+        value_name = "N,N,..."
+    )]
+    pub max_concurrency: Vec<u32>,
+    /// Events answered in each measured window.
+    #[arg(short = 'r', long, default_value_t = 2000, value_name = "M")]
+    pub runs: usize,
+    /// Invocations before each window, not measured (the first alone: its answer is the one
+    /// every later answer must equal).
+    #[arg(short = 'w', long, default_value_t = 200, value_name = "W")]
+    pub warmup: usize,
+    /// Stop releasing events after this many seconds, in each window and in each warm-up (the
+    /// events in flight are still awaited): large events get fewer than --runs in one run.
+    #[arg(long, value_name = "SECS")]
+    pub max_seconds: Option<f64>,
+    /// Events kept in flight per poll: N × K outstanding at all times (K > 1 queues events
+    /// behind busy workers, as a loaded Managed Instance would).
+    #[arg(long, default_value_t = 1, value_name = "K")]
+    pub in_flight_per_poll: usize,
+    /// An event (file name or stem) whose answers must be function errors; repeatable.
+    #[arg(long = "expect-failure", value_name = "EVENT")]
+    pub expect_failure: Vec<String>,
+    /// A JSON key whose value may differ from the first answer's (a timestamp), at any depth;
+    /// repeatable. Giving any replaces the default; `--volatile-field ''` compares everything.
+    #[arg(
+        long = "volatile-field",
+        default_value = "processedAt",
+        value_name = "KEY"
+    )]
+    pub volatile_fields: Vec<String>,
+    /// Seconds allowed per invocation (a timeout ends the window).
+    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
+    pub timeout: f64,
+    /// Seconds allowed from spawn to the first `next` request.
+    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
+    pub init_timeout: f64,
+    /// Seconds allowed, after the first, for all N polls to be open.
+    #[arg(long, default_value_t = 3.0, value_name = "SECS")]
+    pub poll_timeout: f64,
+    /// AWS_LAMBDA_FUNCTION_MEMORY_SIZE told to the function (not enforced locally).
+    #[arg(short, long, default_value_t = 128, value_name = "MB")]
+    pub memory: u32,
+    /// `auto` (qemu for a foreign-architecture ELF), `none`, or a command line to prefix.
+    #[arg(long, default_value = "auto")]
+    pub wrapper: String,
+    /// Extra environment variable for the function (repeatable).
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// Copy the function's stdout/stderr to our stderr as it runs.
+    #[arg(long)]
+    pub show_logs: bool,
+    /// Write the results as JSON to this file (`-` for stdout, which then gets only JSON).
+    #[arg(long, visible_alias = "export-json", value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write the table as Markdown to this file.
+    #[arg(long, visible_alias = "export-markdown", value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Write an SVG plot of events/s against N (a line per bootstrap and event) to this file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -539,6 +620,46 @@ mod tests {
             matches!(cli.command, Command::Gen { .. }),
             "kept to say where it went"
         );
+    }
+
+    #[test]
+    fn load_takes_a_list_of_concurrencies_and_hyperfine_flags() {
+        let cli = Cli::try_parse_from([
+            "lambda-bench",
+            "load",
+            "ours=a",
+            "go=b",
+            "-e",
+            "e.json",
+            "--max-concurrency",
+            "1,2,4,8",
+            "-r",
+            "500",
+            "-w",
+            "50",
+            "--export-json",
+            "l.json",
+            "--expect-failure",
+            "malformed",
+        ])
+        .unwrap();
+        let Command::Load(args) = cli.command else {
+            panic!()
+        };
+        assert_eq!(args.bootstraps, ["ours=a", "go=b"]);
+        assert_eq!(args.max_concurrency, [1, 2, 4, 8]);
+        assert_eq!(
+            (args.runs, args.warmup, args.in_flight_per_poll),
+            (500, 50, 1)
+        );
+        assert_eq!(args.expect_failure, ["malformed"]);
+        assert_eq!(args.json.as_deref(), Some(std::path::Path::new("l.json")));
+        let cli = Cli::try_parse_from(["lambda-bench", "load", "a", "-e", "e", "-n", "3"]).unwrap();
+        let Command::Load(args) = cli.command else {
+            panic!()
+        };
+        assert_eq!(args.max_concurrency, [3]);
+        assert!(Cli::try_parse_from(["lambda-bench", "load", "a", "-e", "e", "-n", "x"]).is_err());
     }
 
     #[test]

@@ -36,6 +36,8 @@
 //!   plugin, and the regression gate on them.
 //! - [`stats`]: percentiles, mean ± σ, ratios with uncertainty.
 //! - [`benchmark`]: the runs (cold, warm, interleaved comparisons) and their results.
+//! - [`load`]: throughput under `AWS_LAMBDA_MAX_CONCURRENCY` (Lambda Managed Instances):
+//!   events/s, latency under load, CPU per event, peak RSS, polls kept open.
 //! - [`export`]: the results as a terminal table, Markdown or JSON, behind one trait.
 //! - [`error`]: the one error type of the command line, and its exit statuses.
 //! - `cloud` (feature `cloud`): the same figures from a deployed function via the AWS SDK.
@@ -55,6 +57,7 @@ pub mod error;
 pub mod export;
 pub mod invocation;
 pub mod managed_instances;
+pub mod load;
 #[cfg(feature = "plot")]
 pub mod plot;
 pub mod process;

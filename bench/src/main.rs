@@ -18,7 +18,7 @@ use lambda_bench::benchmark::{run_local, Mode, RunResults};
 use lambda_bench::error::{Ending, Error, Result};
 use lambda_bench::export::{Exporter, JsonExporter, MarkdownExporter, TableExporter};
 
-use cli::{Cli, Command, CountArgs, OutputArgs, RunArgs};
+use cli::{Cli, Command, CountArgs, LoadArgs, OutputArgs, RunArgs};
 use output::BarProgress;
 
 #[tokio::main]
@@ -48,6 +48,7 @@ async fn main() -> ExitCode {
             #[cfg(feature = "cloud")]
             Command::Cloud(args) => cloud(args).await,
             Command::Count(args) => count(args).await,
+            Command::Load(args) => load(args).await,
             Command::Price(args) => sizing::price(&args),
             Command::LmiCost(args) => lmi::cost(&args),
         }
@@ -180,6 +181,63 @@ async fn count(args: CountArgs) -> Result<bool> {
         passed = true;
     }
     Ok(passed)
+}
+
+/// `load`: measures, prints the table (load-average warnings first, also on stderr), exports;
+/// `Ok(clean)`: every answer right and every poll opened.
+async fn load(args: LoadArgs) -> Result<bool> {
+    use lambda_bench::load::{self, render};
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "warning: this lambda-bench is a debug build: its own Runtime API is part of every \
+             figure under load; build it with --profile tool (or --release) to measure"
+        );
+    }
+    let targets = options::parse_targets(&args.bootstraps)?;
+    let events = options::load_event_files(&args.events.events)?;
+    let opts = options::load_options(&args)?;
+    if let Some(avg) = load::results::load_average().filter(|a| a[0] > 1.0) {
+        eprintln!(
+            "WARNING: load average is {:.2} before the run: something else is using the CPUs",
+            avg[0]
+        );
+    }
+    let results = load::run_load(&targets, &events, &opts, &|line| {
+        eprintln!("measuring {line}")
+    })
+    .await?;
+    let human = render::table(&results);
+    if args.json.as_deref() == Some(Path::new("-")) {
+        eprint!("{human}");
+    } else {
+        print!("{human}");
+    }
+    if let Some(path) = &args.json {
+        let mut bytes = serde_json::to_vec_pretty(&results)?;
+        bytes.push(b'\n');
+        write_bytes(path, &bytes)?;
+    }
+    if let Some(path) = &args.markdown {
+        write_bytes(path, render::markdown(&results).as_bytes())?;
+    }
+    if let Some(path) = &args.plot {
+        load_plot(path, &results)?;
+    }
+    Ok(results.clean())
+}
+
+#[cfg(feature = "plot")]
+fn load_plot(path: &Path, results: &lambda_bench::load::LoadResults) -> Result<()> {
+    lambda_bench::load::plot::write_svg(path, results)?;
+    eprintln!("plot written to {}", path.display());
+    Ok(())
+}
+
+#[cfg(not(feature = "plot"))]
+fn load_plot(_: &Path, _: &lambda_bench::load::LoadResults) -> Result<()> {
+    Err(Error::usage(
+        "this lambda-bench was built without the `plot` feature",
+    ))
 }
 
 fn write_export(path: &Path, exporter: &dyn Exporter, results: &RunResults) -> Result<()> {

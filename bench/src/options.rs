@@ -9,7 +9,7 @@ use lambda_bench::benchmark::{Event, LocalOptions, Target};
 use lambda_bench::error::{Error, Result};
 use lambda_bench::Wrapper;
 
-use crate::cli::{CountArgs, RunArgs};
+use crate::cli::{CountArgs, LoadArgs, RunArgs};
 
 /// `count` arguments as counting options.
 pub fn count_options(args: &CountArgs) -> Result<lambda_bench::count::CountOptions> {
@@ -54,6 +54,63 @@ fn parse_invocations(spec: &str) -> Result<(usize, usize)> {
             "--invocations {spec:?}: expected N1,N2 with N1 < N2 (e.g. 1,3)"
         ))),
     }
+}
+
+/// `load` arguments as load-run options.
+pub fn load_options(args: &LoadArgs) -> Result<lambda_bench::load::LoadOptions> {
+    use lambda_bench::load::{LoadOptions, MAX_CONCURRENCY_VAR};
+    let max_concurrency = &args.max_concurrency;
+    if max_concurrency.is_empty() || max_concurrency.contains(&0) {
+        return Err(Error::usage(
+            "--max-concurrency: give one or more values of 1 or more (e.g. 1,2,4,8)",
+        ));
+    }
+    for (i, n) in max_concurrency.iter().enumerate() {
+        if max_concurrency[..i].contains(n) {
+            return Err(Error::usage(format!("--max-concurrency lists {n} twice")));
+        }
+    }
+    if args.runs == 0 {
+        return Err(Error::usage("--runs must be at least 1"));
+    }
+    if args.warmup == 0 {
+        return Err(Error::usage(
+            "--warmup must be at least 1: the first answer is the one the others must equal",
+        ));
+    }
+    if args.in_flight_per_poll == 0 {
+        return Err(Error::usage("--in-flight-per-poll must be at least 1"));
+    }
+    let env = parse_env(&args.env)?;
+    if env.iter().any(|(k, _)| k == MAX_CONCURRENCY_VAR) {
+        return Err(Error::usage(format!(
+            "--env {MAX_CONCURRENCY_VAR}: load sets it from --max-concurrency"
+        )));
+    }
+    Ok(LoadOptions {
+        max_concurrency: max_concurrency.clone(),
+        events: args.runs,
+        warmup: args.warmup,
+        max_window: args
+            .max_seconds
+            .map(|s| seconds(s, "--max-seconds"))
+            .transpose()?,
+        in_flight_per_poll: args.in_flight_per_poll,
+        timeout: seconds(args.timeout, "--timeout")?,
+        init_timeout: seconds(args.init_timeout, "--init-timeout")?,
+        poll_timeout: seconds(args.poll_timeout, "--poll-timeout")?,
+        memory_mb: args.memory,
+        wrapper: parse_wrapper(&args.wrapper),
+        env,
+        echo_logs: args.show_logs,
+        expect_failure: args.expect_failure.clone(),
+        volatile_fields: args
+            .volatile_fields
+            .iter()
+            .filter(|k| !k.is_empty())
+            .cloned()
+            .collect(),
+    })
 }
 
 /// `run`/`compare` arguments as local-run options.
@@ -307,6 +364,22 @@ pub fn parse_targets(specs: &[String]) -> Result<Vec<Target>> {
 /// Files as given; directories expand to their `*.json` files, sorted. An event is named
 /// after its file stem.
 pub fn load_events(paths: &[PathBuf]) -> Result<Vec<Event>> {
+    event_files(paths)?
+        .into_iter()
+        .map(|path| load_event(&path, false))
+        .collect()
+}
+
+/// [`load_events`] with each event named after its file name, extension included (as `load`
+/// reports them).
+pub fn load_event_files(paths: &[PathBuf]) -> Result<Vec<Event>> {
+    event_files(paths)?
+        .into_iter()
+        .map(|path| load_event(&path, true))
+        .collect()
+}
+
+fn event_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -324,13 +397,17 @@ pub fn load_events(paths: &[PathBuf]) -> Result<Vec<Event>> {
             files.push(path.clone());
         }
     }
-    files.into_iter().map(|path| load_event(&path)).collect()
+    Ok(files)
 }
 
-fn load_event(path: &Path) -> Result<Event> {
+fn load_event(path: &Path, with_extension: bool) -> Result<Event> {
     let payload = std::fs::read(path).map_err(Error::file(path))?;
-    let name = path
-        .file_stem()
+    let name = if with_extension {
+        path.file_name()
+    } else {
+        path.file_stem()
+    };
+    let name = name
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     Ok(Event {

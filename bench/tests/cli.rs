@@ -237,6 +237,108 @@ fn usage_errors_are_clear() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/bootstrap: no such file"));
 }
 
+#[test]
+fn load_prints_the_table_and_writes_json_markdown_and_plot() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = events_dir(dir.path(), &[("seed", r#"{"n":1}"#)]);
+    let (json, md, svg) = (
+        dir.path().join("load.json"),
+        dir.path().join("load.md"),
+        dir.path().join("load.svg"),
+    );
+    let out = Command::new(BENCH)
+        .arg("load")
+        .arg(format!("ours={FAKE}"))
+        .arg(format!("other={FAKE}"))
+        .arg("-e")
+        .arg(&events)
+        .args(["--max-concurrency", "1,2", "-r", "40", "-w", "4"])
+        .arg("--export-json")
+        .arg(&json)
+        .arg("--export-markdown")
+        .arg(&md)
+        .arg("--plot")
+        .arg(&svg)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("measuring other on seed.json at N=2"),
+        "{stderr}"
+    );
+    let rows: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("ours ") || l.starts_with("other "))
+        .collect();
+    assert_eq!(rows.len(), 4, "{stdout}");
+    assert!(rows.iter().all(|r| r.ends_with("0 / 40")), "{stdout}");
+
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert!(doc["load_average_before"].is_array() && doc["host"]["cpus"].is_u64());
+    let results = doc["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4);
+    // The fields a cost model reads, by these names.
+    for (r, (label, n)) in
+        results
+            .iter()
+            .zip([("ours", 1), ("other", 1), ("ours", 2), ("other", 2)])
+    {
+        assert_eq!(
+            (r["label"].as_str(), r["max_concurrency"].as_u64()),
+            (Some(label), Some(n))
+        );
+        assert_eq!(r["event"], "seed.json");
+        assert_eq!(r["event_bytes"], 7);
+        assert_eq!(r["events"], 40);
+        assert_eq!(r["polls_open_max"], n);
+        assert_eq!(r["errors"], 0);
+        for key in ["wall_s", "events_per_s", "cpu_ms_per_event", "peak_rss_mb"] {
+            assert!(r[key].is_f64(), "{key}: {r}");
+        }
+        assert!(
+            r["latency_ms"]["p50"].is_f64() && r["latency_ms"]["p99"].is_f64(),
+            "{r}"
+        );
+    }
+    let markdown = std::fs::read_to_string(&md).unwrap();
+    assert_eq!(
+        markdown
+            .lines()
+            .filter(|l| l.starts_with("| ours |"))
+            .count(),
+        2
+    );
+    let plot = std::fs::read_to_string(&svg).unwrap();
+    assert!(plot.contains("ours · seed.json") && plot.contains("other · seed.json"));
+}
+
+#[test]
+fn load_usage_errors_name_the_flag() {
+    for (args, message) in [
+        (
+            &["-n", "0"][..],
+            "--max-concurrency: give one or more values of 1 or more",
+        ),
+        (&["-n", "2,2"][..], "--max-concurrency lists 2 twice"),
+        (&["-w", "0"][..], "--warmup must be at least 1"),
+        (
+            &["--env", "AWS_LAMBDA_MAX_CONCURRENCY=4"][..],
+            "load sets it from --max-concurrency",
+        ),
+    ] {
+        let out = Command::new(BENCH)
+            .args(["load", FAKE, "-e", "/dev/null"])
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
+
 fn uuid_like() -> String {
     format!("{}-{:?}", std::process::id(), Instant::now())
         .chars()
