@@ -81,6 +81,37 @@ async fn each_n_opens_n_polls_and_every_answer_is_right() {
 }
 
 #[tokio::test]
+async fn the_json_document_is_what_lmi_cost_reads() {
+    use lambda_bench::managed_instances::inputs::LoadReport;
+    let run = run_load(
+        &[fake()],
+        &[event("e.json", "{}")],
+        &options(&[2], 20, 2),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    let json = serde_json::to_vec(&run).unwrap();
+    let read: LoadReport = serde_json::from_slice(&json).unwrap();
+    let (ours, theirs) = (&run.results[0], &read.results[0]);
+    assert_eq!(
+        (theirs.label.as_str(), theirs.event.as_str()),
+        ("fake", "e.json")
+    );
+    assert_eq!(theirs.max_concurrency, 2);
+    assert_eq!(theirs.events, Some(20));
+    assert_eq!(theirs.polls_open_max, Some(2));
+    // serde_json's default float parsing may differ in the last bit.
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1.0);
+    assert!(close(theirs.cpu_ms_per_event, ours.cpu_ms_per_event));
+    assert!(close(theirs.peak_rss_mb, ours.peak_rss_mb));
+    assert!(close(theirs.events_per_s.unwrap(), ours.events_per_s));
+    let p50 = ours.latency_ms.unwrap().p50;
+    assert!(close(theirs.latency_ms.as_ref().unwrap().p50, p50));
+    assert_eq!((theirs.errors, theirs.emulated), (0, false));
+}
+
+#[tokio::test]
 async fn contenders_are_interleaved_per_event_and_n() {
     let other = Target {
         name: "other".into(),
