@@ -56,8 +56,8 @@ pub mod count;
 pub mod error;
 pub mod export;
 pub mod invocation;
-pub mod managed_instances;
 pub mod load;
+pub mod managed_instances;
 #[cfg(feature = "plot")]
 pub mod plot;
 pub mod process;
