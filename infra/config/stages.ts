@@ -5,6 +5,8 @@
  * here and passes it down. Adding a stage means adding an entry to `STAGES`.
  */
 
+import { assertManagedInstancesValid, type ManagedInstancesConfig } from './managed-instances';
+
 /** Lambda CPU architecture, kept as a string so the config stays plain data. */
 export type Architecture = 'arm64' | 'x86_64';
 
@@ -58,7 +60,7 @@ export interface Slo {
 export interface StageConfig {
   readonly name: StageName;
   /**
-   * 256 MB everywhere, justified by the cost model of `lambda-bench price` (README "What it
+   * 256 MB on every per-request stage, justified by the cost model of `lambda-bench price` (README "What it
    * costs": local native durations stretched by Lambda's CPU share, arm64 us-east-1 prices, 1 %
    * cold starts; modeled, not measured on Lambda). Max Memory Used is 4 MB for the seed and
    * 31 MB for a 5 MB batch, so even 128 MB leaves the headroom. Seed-sized requests are billed
@@ -68,6 +70,7 @@ export interface StageConfig {
    * from 128 to 1769 MB), so more memory for them is a latency choice at no cost — raise it
    * (`-c memoryMb=1024`) for a stage whose p99 SLO big batches threaten, after
    * `lambda-bench cloud --memory 128,256,512,1024,1769` on the real account confirms the model.
+   * A stage on Lambda Managed Instances needs at least 2048 MB (see `managedInstances`).
    */
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
@@ -94,9 +97,14 @@ export interface StageConfig {
    * because the emulator executes the bootstrap as a native process.
    */
   readonly architecture: Architecture;
+  /**
+   * Opt-in: run the function on Lambda Managed Instances (a capacity provider of Graviton EC2
+   * instances in the stage's VPC) instead of per-request Lambda. Absent means per-request.
+   */
+  readonly managedInstances?: ManagedInstancesConfig;
 }
 
-export const STAGE_NAMES = ['dev', 'staging', 'prod', 'local'] as const;
+export const STAGE_NAMES = ['dev', 'staging', 'prod', 'lmi', 'local'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 const hostArchitecture: Architecture = process.arch === 'arm64' ? 'arm64' : 'x86_64';
@@ -157,6 +165,46 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     throttle: { rateLimit: 1000, burstLimit: 2000 },
     rollout: { kind: 'linear', percentage: 10, intervalMinutes: 1 },
   },
+  // Production settings on Lambda Managed Instances, beside `prod` rather than an option on it:
+  // AWS allows a capacity provider to be changed on a function but never removed, it bills
+  // instance-hours from the first minute, and it needs a VPC; a separate stage lets both run side
+  // by side with the same API and thresholds until the traffic says which is cheaper.
+  lmi: {
+    ...base,
+    name: 'lmi',
+    // LMI's smallest function: 2 GB at 2 GiB per vCPU is 1 vCPU per execution environment, the
+    // 2:1 ratio of the c-family instances below.
+    memoryMb: 2048,
+    logLevel: 'INFO',
+    logRetentionDays: 365,
+    slo: { functionP99Ms: 100, apiP99Ms: 300 },
+    alarms: {
+      functionErrorsPerMinute: 1,
+      functionThrottlesPerMinute: 1,
+      api5xxRate: 0.001,
+      evaluationPeriods: 2,
+    },
+    throttle: { rateLimit: 1000, burstLimit: 2000 },
+    // CodeDeploy shifts the `live` alias's weights as on per-request Lambda (AWS documents
+    // weighted aliases for LMI); 10 minutes lets two of LMI's 5-minute datapoints arrive.
+    rollout: { kind: 'canary', percentage: 10, intervalMinutes: 10 },
+    managedInstances: {
+      instanceTypes: ['c7g.large', 'c7g.xlarge', 'c8g.large', 'c8g.xlarge'],
+      maxVCpuCount: 48,
+      scaling: { mode: 'auto' },
+      // 8 invocations per vCPU: the Rust runtime's own default for AWS_LAMBDA_MAX_CONCURRENCY.
+      perExecutionEnvironmentMaxConcurrency: 8,
+      executionEnvironmentMemoryGiBPerVCpu: 2,
+      executionEnvironments: { min: 3, max: 24 },
+      network: { kind: 'created', egress: 'vpcEndpoints' },
+      alarms: {
+        throttlesPer5Minutes: 10,
+        executionEnvironmentCpuPercent: 85,
+        executionEnvironmentMemoryPercent: 85,
+        capacityProviderCpuPercent: 85,
+      },
+    },
+  },
   local: {
     ...base,
     name: 'local',
@@ -188,14 +236,28 @@ export function resolveStage(name: unknown, otherValid: readonly string[] = []):
   if (!(STAGE_NAMES as readonly string[]).includes(name)) {
     throw new Error(`Unknown stage "${name}": valid stages are ${valid}`);
   }
-  return STAGES[name as StageName];
+  const stage = STAGES[name as StageName];
+  assertManagedInstancesValid(stage);
+  return stage;
 }
 
 /** Per-deploy overrides accepted from CDK context (`-c memoryMb=512 -c alarmEmail=a@b.c`). */
 export interface StageOverrides {
   readonly memoryMb?: unknown;
   readonly alarmEmail?: unknown;
+  /**
+   * An LMI stage's existing subnets and security groups, comma-separated ids
+   * (`-c lmiSubnetIds=subnet-a,subnet-b -c lmiSecurityGroupIds=sg-c`): both or neither.
+   */
+  readonly lmiSubnetIds?: unknown;
+  readonly lmiSecurityGroupIds?: unknown;
 }
+
+const idList = (value: unknown): string[] =>
+  String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 
 /**
  * Applies context overrides to a stage config, validating them (CDK passes context values from
@@ -218,5 +280,22 @@ export function withOverrides(stage: StageConfig, overrides: StageOverrides): St
     }
     result = { ...result, alarmEmail };
   }
+  if (overrides.lmiSubnetIds !== undefined || overrides.lmiSecurityGroupIds !== undefined) {
+    if (!result.managedInstances) {
+      throw new Error(
+        `lmiSubnetIds and lmiSecurityGroupIds apply only to a Managed Instances stage, not "${result.name}"`,
+      );
+    }
+    if (overrides.lmiSubnetIds === undefined || overrides.lmiSecurityGroupIds === undefined) {
+      throw new Error('lmiSubnetIds and lmiSecurityGroupIds go together: pass both or neither');
+    }
+    const network = {
+      kind: 'imported',
+      subnetIds: idList(overrides.lmiSubnetIds),
+      securityGroupIds: idList(overrides.lmiSecurityGroupIds),
+    } as const;
+    result = { ...result, managedInstances: { ...result.managedInstances, network } };
+  }
+  assertManagedInstancesValid(result);
   return result;
 }

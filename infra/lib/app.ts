@@ -75,6 +75,8 @@ export function buildApp(app: App): void {
     const stage = withOverrides(resolveStage(stageName, [PIPELINE_STAGE]), {
       memoryMb: app.node.tryGetContext('memoryMb'),
       alarmEmail: app.node.tryGetContext('alarmEmail'),
+      lmiSubnetIds: app.node.tryGetContext('lmiSubnetIds'),
+      lmiSecurityGroupIds: app.node.tryGetContext('lmiSecurityGroupIds'),
     });
     new TransactionsApiStack(app, stackIdFor(stage), {
       env: env(),

@@ -12,7 +12,7 @@ describe('stage selection', () => {
   test('an unknown stage fails with the list of valid stages', () => {
     const app = new App({ context: { ...TEST_CONTEXT, stage: 'xyz' } });
     expect(() => buildApp(app)).toThrow(
-      'Unknown stage "xyz": valid stages are dev, staging, prod, local, pipeline',
+      'Unknown stage "xyz": valid stages are dev, staging, prod, lmi, local, pipeline',
     );
   });
 
@@ -25,7 +25,7 @@ describe('stage selection', () => {
   ])('without a stage, %s: fails and says how to pass one', (_, context) => {
     const app = new App({ context });
     expect(() => buildApp(app)).toThrow(
-      'No stage selected: pass -c stage=<name> (valid stages: dev, staging, prod, local, pipeline)',
+      'No stage selected: pass -c stage=<name> (valid stages: dev, staging, prod, lmi, local, pipeline)',
     );
   });
 
@@ -36,7 +36,7 @@ describe('stage selection', () => {
       buildApp(app);
       expect(note).toHaveBeenCalledWith(
         `note: no stage selected, so the app holds only the empty ${NO_STAGE_STACK_ID} stack: ` +
-          'pass -c stage=<name> (dev, staging, prod, local, pipeline)',
+          'pass -c stage=<name> (dev, staging, prod, lmi, local, pipeline)',
       );
     } finally {
       note.mockRestore();
@@ -56,7 +56,7 @@ describe('stage selection', () => {
   });
 
   test('real stages run on Graviton; only the emulator stage skips CodeDeploy', () => {
-    for (const name of ['dev', 'staging', 'prod'] as const) {
+    for (const name of ['dev', 'staging', 'prod', 'lmi'] as const) {
       expect(STAGES[name].architecture).toBe('arm64');
       expect(STAGES[name].rollout.kind).not.toBe('none');
       expect(STAGES[name].authorization.kind).toBe('iam');
@@ -66,6 +66,13 @@ describe('stage selection', () => {
     expect(STAGES.dev.rollout.kind).toBe('allAtOnce');
     expect(['canary', 'linear']).toContain(STAGES.staging.rollout.kind);
     expect(['canary', 'linear']).toContain(STAGES.prod.rollout.kind);
+    expect(['canary', 'linear']).toContain(STAGES.lmi.rollout.kind);
+  });
+
+  test('only the lmi stage runs on Managed Instances, and every stage passes its checks', () => {
+    const lmiStages = STAGE_NAMES.filter((n) => STAGES[n].managedInstances !== undefined);
+    expect(lmiStages).toEqual(['lmi']);
+    for (const name of STAGE_NAMES) expect(() => resolveStage(name)).not.toThrow();
   });
 });
 

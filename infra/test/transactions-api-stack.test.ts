@@ -36,7 +36,8 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
       Environment: { Variables: { STAGE: stage } },
     });
     if (stage !== 'local') expect(config.architecture).toBe('arm64');
-    expect(config.memoryMb).toBe(256);
+    // 256 MB per request (the cost model's choice); LMI's smallest function is 2048 MB.
+    expect(config.memoryMb).toBe(config.managedInstances ? 2048 : 256);
   });
 
   test('function logs JSON at the stage log level into a log group with retention', () => {
@@ -51,7 +52,9 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
       },
     });
     const groups = Object.values(resourcesOfType(template, 'AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(2); // function logs + API access logs
+    // function logs + API access logs (+ the flow logs of a VPC the LMI stage creates)
+    const createsVpc = config.managedInstances?.network.kind === 'created';
+    expect(groups).toHaveLength(createsVpc ? 3 : 2);
     for (const g of groups) expect(g.Properties?.RetentionInDays).toBe(config.logRetentionDays);
   });
 
@@ -123,7 +126,12 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
     };
     const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
     const byName = new Map(alarms.map((a) => [a.Properties?.AlarmName as string, a.Properties]));
-    expect([...byName.keys()].sort()).toEqual(Object.keys(expected).sort());
+    // A Managed Instances stage has its own alarms besides (managed-instances.test.ts).
+    const lmiAlarm = (name: string) =>
+      name.startsWith(`TransactionsApi-${stage}-ManagedInstances-`);
+    const own = [...byName.keys()].filter((n) => !lmiAlarm(n));
+    expect(own.sort()).toEqual(Object.keys(expected).sort());
+    expect(byName.size - own.length).toBe(config.managedInstances ? 6 : 0);
     for (const [name, threshold] of Object.entries(expected)) {
       const props = byName.get(name);
       expect({ name, threshold: props?.Threshold }).toEqual({ name, threshold });
@@ -300,8 +308,9 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
 
   test('outputs for scripts and workflows', () => {
     const outputs = get().template.toJSON().Outputs as Record<string, unknown>;
+    const lmi = config.managedInstances ? ['CapacityProviderName'] : [];
     expect(Object.keys(outputs).sort()).toEqual(
-      ['AliasArn', 'ApiUrl', 'DashboardUrl', 'FunctionArn', 'FunctionName'].sort(),
+      ['AliasArn', 'ApiUrl', 'DashboardUrl', 'FunctionArn', 'FunctionName', ...lmi].sort(),
     );
     get().template.hasOutput('ApiUrl', {
       Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HttpApi'), 'ApiEndpoint'] },
@@ -313,7 +322,7 @@ describe.each(STAGE_NAMES)('stage %s', (stage) => {
 });
 
 describe('log levels: payload IDs and amounts are logged only at DEBUG', () => {
-  test.each(['staging', 'prod'] as const)('%s never logs at DEBUG or TRACE', (stage) => {
+  test.each(['staging', 'prod', 'lmi'] as const)('%s never logs at DEBUG or TRACE', (stage) => {
     expect(['DEBUG', 'TRACE']).not.toContain(STAGES[stage].logLevel);
     synthApp({ stage }).template.hasResourceProperties('AWS::Lambda::Function', {
       LoggingConfig: { ApplicationLogLevel: Match.stringLikeRegexp('^(INFO|WARN|ERROR|FATAL)$') },

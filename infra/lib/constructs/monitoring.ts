@@ -14,6 +14,10 @@ import {
 } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../../config/stages';
+import {
+  type ManagedInstancesMonitoringProps,
+  monitorManagedInstances,
+} from './managed-instances-monitoring';
 
 export interface MonitoringProps {
   readonly stage: StageConfig;
@@ -22,6 +26,8 @@ export interface MonitoringProps {
   readonly functionLogGroup: logs.ILogGroup;
   readonly api: apigw.IHttpApi;
   readonly apiStageName: string;
+  /** The stage runs on Lambda Managed Instances: add their section and alarms. */
+  readonly managedInstances?: ManagedInstancesMonitoringProps;
 }
 
 /**
@@ -77,6 +83,12 @@ export class Monitoring extends Construct {
   readonly topic: sns.Topic;
   readonly facade: MonitoringFacade;
   readonly dashboard: cloudwatch.Dashboard;
+  /**
+   * Alarms that CodeDeploy watches to roll a deployment back: the function's and the API's.
+   * The Managed Instances alarms only notify: they measure the capacity provider's fleet and
+   * its scaling, which the old version would share, so rolling back would not clear them.
+   */
+  readonly rollbackAlarms: cloudwatch.IAlarm[];
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -235,13 +247,11 @@ export class Monitoring extends Construct {
       ),
     );
 
+    this.rollbackAlarms = this.facade.createdAlarms().map((a) => a.alarm);
+    if (props.managedInstances) monitorManagedInstances(this.facade, props.managedInstances);
+
     const dashboard = this.facade.createdDashboard();
     if (!dashboard) throw new Error('the monitoring facade created no dashboard');
     this.dashboard = dashboard;
-  }
-
-  /** Alarms that CodeDeploy watches to roll a deployment back. */
-  get rollbackAlarms(): cloudwatch.IAlarm[] {
-    return this.facade.createdAlarms().map((a) => a.alarm);
   }
 }

@@ -84,6 +84,13 @@ export class TransactionsFunction extends Construct {
       applicationLogLevelV2: stage.logLevel as lambda.ApplicationLogLevel,
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       environment: { STAGE: stage.name },
+      // On Managed Instances each published version keeps its own execution environments; the
+      // old version's go when CloudFormation deletes it after the rollout (removal: destroy).
+      currentVersionOptions: stage.managedInstances && {
+        minExecutionEnvironments: stage.managedInstances.executionEnvironments.min,
+        maxExecutionEnvironments: stage.managedInstances.executionEnvironments.max,
+        removalPolicy: RemovalPolicy.DESTROY,
+      },
     });
 
     // `currentVersion` publishes a new version whenever the code or configuration changes;
