@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Real synth of every stage WITH bundling: cargo-lambda builds the `bootstrap` (arm64 for dev,
-# staging, prod; the host architecture for local), cdk-nag checks each app (a finding fails the
+# staging, prod, lmi; the host architecture for local), cdk-nag checks each app (a finding fails the
 # synth), then cfn-lint checks every template (warnings and errors both fail; the few ignored
 # rules are in .cfnlintrc.yaml with their reasons).
 #
-#   scripts/synth.sh                 dev staging prod local -> cdk.out/<stage>
+#   scripts/synth.sh                 dev staging prod lmi local -> cdk.out/<stage>
 #   scripts/synth.sh dev prod        only those stages
 #   SYNTH_GITHUB_REPO=owner/name     also synthesizes the pipeline-access stack (cdk.out/pipeline)
 #
@@ -17,7 +17,7 @@ LOG_TAG=synth
 . scripts/lib.sh
 
 stages=("$@")
-[ "${#stages[@]}" -gt 0 ] || stages=(dev staging prod local)
+[ "${#stages[@]}" -gt 0 ] || stages=(dev staging prod lmi local)
 
 command -v cargo-lambda >/dev/null 2>&1 || cargo lambda --version >/dev/null 2>&1 || {
   echo "cargo-lambda is missing: run scripts/setup.sh" >&2; exit 1; }
