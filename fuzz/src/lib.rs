@@ -14,14 +14,17 @@
 //! - [`check_differential`]: the one-pass walker against the previous tape-based reader
 //!   (lambda/tests/support/tape_reference.rs): same answer, same error code and, for schema
 //!   errors, the same message; the tape may only have refused valid numbers it could not hold.
+//!   Wherever the compact reader (`domain::compact_batch`) takes the input, the walker must
+//!   accept it too and read the same batch.
 
 use base64::Engine;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use transactions_lambda::domain::credits::CreditSummary;
+use transactions_lambda::domain::compact_batch::read_compact_batch;
+use transactions_lambda::domain::credits::{CreditSummary, Summary};
 use transactions_lambda::domain::document::Parser;
 use transactions_lambda::domain::money::Amount;
-use transactions_lambda::domain::payload::read_batch;
+use transactions_lambda::domain::payload::{read_batch, BatchInfo};
 use transactions_lambda::{ErrorCode, Processor, Reply};
 
 #[path = "../../lambda/tests/support/tape_reference.rs"]
@@ -130,7 +133,8 @@ pub fn check_payload(data: &[u8]) {
     assert_eq!(reference["requestId"].as_str(), info.request_id.as_deref());
 }
 
-/// The walker against the previous tape-based reader, on a direct batch.
+/// The walker against the previous tape-based reader, on a direct batch; and wherever the
+/// compact reader takes the batch, its answer against the walker's.
 pub fn check_differential(data: &[u8]) {
     let theirs = tape_reference::reference_batch(data);
     let mut parser = Parser::default();
@@ -138,14 +142,17 @@ pub fn check_differential(data: &[u8]) {
     let ours = parser.parse(data, "payload").and_then(|document| {
         let mut credits = CreditSummary::default();
         let info = read_batch(&document, |index, tx| credits.add(index, &tx))?;
-        let summary = credits.finish();
-        Ok(tape_reference::ReferenceSummary {
-            total: summary.total.to_string(),
-            signature: String::from_utf8(summary.signature.to_vec()).expect("hex"),
-            credit_count: summary.credit_count,
-            request_id: info.request_id.map(|id| id.into_owned()),
-        })
+        Ok(summary_of(credits.finish(), info))
     });
+    if let Some((summary, info)) = read_compact_batch(data) {
+        let compact = summary_of(summary, info);
+        match &ours {
+            Ok(walked) => assert_eq!(&compact, walked, "the compact reader reads another batch"),
+            Err(err) => {
+                panic!("the compact reader took a batch the walker refuses ({err}): {compact:?}")
+            }
+        }
+    }
     match (&theirs, &ours) {
         (Ok(theirs), Ok(ours)) => assert_eq!(ours, theirs, "the walker reads another batch"),
         (Ok(theirs), Err(err)) => {
@@ -164,6 +171,15 @@ pub fn check_differential(data: &[u8]) {
                 && serde_json::from_slice::<serde::de::IgnoredAny>(data).is_ok(),
             "the tape said {theirs}, the walker {ours:?}"
         ),
+    }
+}
+
+fn summary_of(summary: Summary, info: BatchInfo<'_>) -> tape_reference::ReferenceSummary {
+    tape_reference::ReferenceSummary {
+        total: summary.total.to_string(),
+        signature: String::from_utf8(summary.signature.to_vec()).expect("hex"),
+        credit_count: summary.credit_count,
+        request_id: info.request_id.map(|id| id.into_owned()),
     }
 }
 

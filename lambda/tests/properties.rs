@@ -6,6 +6,7 @@ use std::time::UNIX_EPOCH;
 
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
+use transactions_lambda::domain::compact_batch::read_compact_batch;
 use transactions_lambda::{Processor, Reply};
 
 #[allow(dead_code)]
@@ -55,7 +56,8 @@ impl Tx {
 
 fn tx() -> impl Strategy<Value = Tx> {
     (
-        "\\PC{1,12}",
+        // Any text, or the printable ASCII most callers send (the compact reader's IDs).
+        prop_oneof!["\\PC{1,12}", "[ -~]{1,12}"],
         0u32..=18,
         any::<i64>(),
         prop_oneof![Just(Spelling::Plain), Just(Spelling::TrailingZeros), Just(Spelling::Exponent)],
@@ -72,6 +74,15 @@ fn tx() -> impl Strategy<Value = Tx> {
             };
             Tx { id, units, scale, spelling, kind }
         })
+}
+
+/// A transaction as most callers write it: the compact reader's layout.
+fn usual_tx() -> impl Strategy<Value = Tx> {
+    (tx(), "[ -!#-\\[\\]-~]{1,16}").prop_map(|(tx, id)| Tx {
+        id,
+        spelling: Spelling::Plain,
+        ..tx
+    })
 }
 
 fn reference_total(txs: &[Tx]) -> String {
@@ -146,6 +157,19 @@ proptest! {
         prop_assert_eq!(total, reference_total(&txs));
         prop_assert_eq!(answer["signature"].as_str().unwrap(), reference_signature(&txs));
         prop_assert_eq!(answer["creditCount"].as_u64().unwrap() as usize, txs.iter().filter(|t| t.kind == "CREDIT").count());
+    }
+
+    #[test]
+    fn compact_reader_takes_every_usual_batch(txs in prop::collection::vec(usual_tx(), 0..40)) {
+        let event = payload(&txs);
+        let Some((summary, info)) = read_compact_batch(event.as_bytes()) else {
+            panic!("the usual layout left the compact reader: {event}");
+        };
+        prop_assert_eq!(summary.total.to_string(), reference_total(&txs));
+        prop_assert_eq!(String::from_utf8(summary.signature.to_vec()).unwrap(), reference_signature(&txs));
+        prop_assert_eq!(summary.credit_count, txs.iter().filter(|t| t.kind == "CREDIT").count());
+        prop_assert_eq!(info.transactions, txs.len());
+        prop_assert_eq!(info.request_id.as_deref(), Some("prop"));
     }
 
     #[test]

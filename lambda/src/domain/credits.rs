@@ -1,7 +1,7 @@
 //! The business rule: keep the `CREDIT` transactions, total them exactly, sign their IDs.
 
 use crate::domain::error::{ErrorCode, InputError};
-use crate::domain::money::Total;
+use crate::domain::money::{Amount, Total};
 use crate::domain::payload::Transaction;
 use crate::domain::signature::Signer;
 
@@ -29,7 +29,18 @@ impl CreditSummary {
         if <[u8; 6]>::try_from(&*tx.kind).map_or(true, |kind| kind != *CREDIT) {
             return Ok(());
         }
-        self.total.add(tx.amount).map_err(|_| {
+        self.add_credit(index, &tx.id, tx.amount)
+    }
+
+    /// Counts transaction `index`, already known to be a credit.
+    #[inline(always)]
+    pub(crate) fn add_credit(
+        &mut self,
+        index: usize,
+        id: &[u8],
+        amount: Amount,
+    ) -> Result<(), InputError> {
+        self.total.add(amount).map_err(|_| {
             InputError::new(
                 ErrorCode::TotalOutOfRange,
                 format!(
@@ -37,7 +48,7 @@ impl CreditSummary {
                 ),
             )
         })?;
-        self.signer.update(&tx.id);
+        self.signer.update(id);
         self.count += 1;
         Ok(())
     }

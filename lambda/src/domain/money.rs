@@ -70,11 +70,22 @@ impl Amount {
     /// zeros): the walker's fast path, which skips the separate grammar check.
     #[inline(always)]
     pub(crate) fn parse_json_plain(text: &[u8]) -> Option<Amount> {
+        match Self::parse_json_prefix(text) {
+            Some((amount, used)) if used == text.len() => Some(amount),
+            _ => None,
+        }
+    }
+
+    /// The JSON number `-?(0|[1-9]d{0,14})(.d{1,18})?` at the start of `text`, and how many
+    /// bytes it took. What follows is the caller's to check: a number ends at `,`, `}` or `]`,
+    /// so `1e5`, `1.5.` or `12a` after this prefix are the caller's refusal, not this one's.
+    #[inline(always)]
+    pub(crate) fn parse_json_prefix(text: &[u8]) -> Option<(Amount, usize)> {
         let digits = text.strip_prefix(b"-").unwrap_or(text);
         if digits.first() == Some(&b'0') && digits.get(1).is_some_and(u8::is_ascii_digit) {
             return None;
         }
-        Self::parse_plain(text)
+        Self::plain_prefix(text)
     }
 
     /// The common case, `-?d{1,15}(.d{1,18})?`, in two machine-word loops. Anything else
@@ -82,6 +93,15 @@ impl Amount {
     /// final word, so this path only needs to be right about what it accepts.
     #[inline(always)]
     fn parse_plain(text: &[u8]) -> Option<Amount> {
+        match Self::plain_prefix(text) {
+            Some((amount, used)) if used == text.len() => Some(amount),
+            _ => None,
+        }
+    }
+
+    /// `-?d{1,15}(.d{1,18})?` at the start of `text` (leading zeros allowed), and its length.
+    #[inline(always)]
+    fn plain_prefix(text: &[u8]) -> Option<(Amount, usize)> {
         let (negative, digits) = match text.split_first() {
             Some((b'-', rest)) => (true, rest),
             _ => (false, text),
@@ -105,20 +125,23 @@ impl Amount {
             return None;
         }
         let (fraction, fraction_digits) = match digits.get(integer_digits) {
-            None => (0, 0),
             Some(b'.') => run(integer_digits + 1),
-            Some(_) => return None,
+            _ => (0, 0),
         };
-        let used = integer_digits + usize::from(fraction_digits > 0) + fraction_digits;
-        if used != digits.len() || fraction_digits > SCALE as usize {
+        let dot = digits.get(integer_digits) == Some(&b'.');
+        if (dot && fraction_digits == 0) || fraction_digits > SCALE as usize {
             return None;
         }
+        let used = usize::from(negative) + integer_digits + usize::from(dot) + fraction_digits;
         // integer < 10^15 and fraction < 10^18: the sum stays far below LIMIT and i128::MAX.
         let units = i128::from(integer) * UNIT
             + i128::from(fraction) * POW10[SCALE as usize - fraction_digits] as i128;
-        Some(Amount {
-            units: if negative { -units } else { units },
-        })
+        Some((
+            Amount {
+                units: if negative { -units } else { units },
+            },
+            used,
+        ))
     }
 
     /// Any JSON number's text, exactly: exponents, trailing zeros beyond 18 places, and the

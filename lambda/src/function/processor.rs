@@ -4,6 +4,7 @@ use std::time::SystemTime;
 
 use base64::Engine;
 
+use crate::domain::compact_batch::read_compact_batch;
 use crate::domain::credits::{CreditSummary, Summary};
 use crate::domain::document::{Document, Parser};
 use crate::domain::error::{ErrorCode, InputError};
@@ -85,6 +86,12 @@ impl Processor {
                 }
                 EventKind::ApiGateway => {}
             }
+        }
+        // The usual batch is read straight from its bytes; anything else (an API Gateway event
+        // included) takes stage 1 and the walk, which also name whatever is wrong.
+        if let Some((summary, info)) = read_compact_batch(event) {
+            write_success(answer, &summary, &info, now);
+            return Reply::Response(answer);
         }
         let document = match event_parser.parse(event, "payload") {
             Ok(document) => document,
@@ -188,6 +195,9 @@ fn http_batch<'s>(
     };
     if body.len() > MAX_PAYLOAD_BYTES {
         return Err(too_large("body", body.len()));
+    }
+    if let Some(read) = read_compact_batch(body) {
+        return Ok(read);
     }
     let document = body_parser.parse(body, "body")?;
     summarize(&document)
