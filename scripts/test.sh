@@ -77,6 +77,9 @@ step_rie() {
 # Exact arm64 instruction counts (qemu -cpu neoverse-n1 + the insn_count TCG plugin, its own test
 # first) gated against bench/count-baseline.json; then proof that a baseline 10 % lower fails.
 step_count()     { scripts/count-arm64.sh --gate; }
+# The report command in quick mode into a temporary folder (tests/report): every file it promises,
+# the headline's figures and ratios against the measured JSON, the headline copied into a README.
+step_report()    { REPORT_SKIP_SETUP=1 python3 -m unittest discover -v -s tests/report -t tests/report; }
 # The developer's inner loop (docs/develop.md): `cargo lambda watch` answers `cargo lambda invoke`.
 step_watch()     { scripts/watch-check.sh; }
 # 100,000 invocations on one release process: every answer checked, RSS flat after warm-up.
@@ -103,7 +106,7 @@ step_msrv() {
     cargo "+$msrv" check --workspace --locked --target-dir "$CARGO_TARGET_DIR/msrv"
 }
 
-STEPS=(setup format clippy shellcheck docs arm64 rust go mutants_diff hostile_arm64 rie count soak deps openapi infra workflows deploy_local bench_cloud watch)
+STEPS=(setup format clippy shellcheck docs arm64 rust go mutants_diff hostile_arm64 rie count report soak deps openapi infra workflows deploy_local bench_cloud watch)
 EXTRA_STEPS=(msrv)
 
 case "${1:-}" in
