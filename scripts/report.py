@@ -180,7 +180,7 @@ class Report:
         header = ["ours (Rust, shipped static build) against the Go contender", "ours",
                   "empty `lambda_runtime` floor", "Go contender", "**Go / ours**"]
         note = ("arm64: exact counts, `lambda-bench count` under qemu `-cpu neoverse-n1` (Graviton2's core). "
-                "x86_64: native timings on the machine below, ours as the shipped static build's x86_64 twin; "
+                "x86_64: native timings on the machine named at the end, ours as the shipped static build's x86_64 twin; "
                 "not Graviton's. Cost: modelled from the x86_64 run (`lambda-bench price`), arm64 prices. "
                 "Not measured on AWS. " + self.provenance())
         return f"{HEADLINE_BEGIN}\n{table(header, rows)}\n\n{note}\n{HEADLINE_END}"
@@ -350,8 +350,10 @@ measurement: `lambda-bench cloud --memory ...` on an AWS account measures it
         d, why = self.args.dir, self.args.lmi_status or "the command is missing"
         out = ["## Lambda Managed Instances: throughput", ""]
         if (d / "load.md").exists():
-            out += ["N concurrent events per execution environment, native x86_64 "
-                    "([load.json](load.json)).", "", self.command_block("load"), "", self.embedded("load.md")]
+            out += ["`lambda-bench load`: N events in flight per execution environment "
+                    "(`AWS_LAMBDA_MAX_CONCURRENCY=N`), native x86_64, seed event. Plot: [load.svg](load.svg); "
+                    "data: [load.json](load.json)." + (f" **Note: {self.args.lmi_status}.**" if self.args.lmi_status else ""),
+                    "", self.command_block("load"), "", self.embedded("load.md")]
         else:
             out += [f"Not generated: {why}."]
         out += ["", "## Lambda Managed Instances: cost against per-request Lambda", ""]
