@@ -2,6 +2,12 @@
 //! official runtime is usually used (payload taken as `Box<RawValue>` to keep its serde_json
 //! pass cheap). Built only with `--features lambda-runtime-contender`, for the comparison
 //! benchmark that decided what `bootstrap` uses (docs/design.md, "Own Runtime API loop").
+//!
+//! With `AWS_LAMBDA_MAX_CONCURRENCY` above 1 (Lambda Managed Instances) it is the official
+//! runtime's own way instead: `lambda_runtime::run_concurrent` on a multi-thread tokio runtime
+//! (one worker thread per CPU, tokio's default, as `#[tokio::main]` gives), N worker tasks each
+//! with its own `GET /next` poll and its own clone of the handler (a `Processor` per worker:
+//! its buffers are per-invocation scratch). Unset or 1, it is the sequential loop above.
 
 use std::future::{ready, Ready};
 use std::task::{Context, Poll};
@@ -15,6 +21,16 @@ transactions_lambda::tuned_allocator!();
 
 struct Handler {
     processor: Processor,
+}
+
+/// A clone is a fresh `Processor`: `run_concurrent` gives each worker its own handler, and the
+/// buffers it reuses between invocations are not to be shared.
+impl Clone for Handler {
+    fn clone(&self) -> Self {
+        Handler {
+            processor: Processor::new(),
+        }
+    }
 }
 
 impl Service<LambdaEvent<Box<RawValue>>> for Handler {
@@ -47,11 +63,29 @@ impl Service<LambdaEvent<Box<RawValue>>> for Handler {
     }
 }
 
+/// `AWS_LAMBDA_MAX_CONCURRENCY` as `run_concurrent` reads it: a number above 1 turns it on.
+fn max_concurrency() -> u32 {
+    std::env::var("AWS_LAMBDA_MAX_CONCURRENCY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+}
+
 fn main() -> Result<(), lambda_runtime::Error> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?
-        .block_on(lambda_runtime::run(Handler {
-            processor: Processor::new(),
-        }))
+    let handler = Handler {
+        processor: Processor::new(),
+    };
+    if max_concurrency() > 1 {
+        // run_concurrent spawns its workers with tokio::spawn: they only run in parallel on a
+        // multi-thread runtime.
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(lambda_runtime::run_concurrent(handler))
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(lambda_runtime::run(handler))
+    }
 }
