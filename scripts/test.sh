@@ -33,8 +33,14 @@ step_arm64()     {
 # Unit, contract, property, differential and end-to-end tests on the host build.
 step_rust()      { cargo test --workspace --locked; }
 # The Go contender (contenders/go: the published Go handler, reproduced) built for amd64 and arm64;
-# both answer the seed event with the seed signature, and 0.1 + 0.2 with float64's total.
-step_go()        { scripts/build-go.sh && scripts/check-go.sh; }
+# both answer the seed event with the seed signature, and 0.1 + 0.2 with float64's total; then
+# `lambda-bench load`'s test of it: N polls open at AWS_LAMBDA_MAX_CONCURRENCY=N, every answer right
+# (the `rust` step runs first and skips that test when the Go build is not there yet).
+step_go()        {
+  scripts/build-go.sh && scripts/check-go.sh &&
+    LAMBDA_BENCH_GO_BOOTSTRAP="$CARGO_TARGET_DIR/go/amd64/bootstrap" \
+      cargo test --workspace --locked --test load -- go_contender
+}
 # Mutation testing of the lines of lambda/src changed since the merge base with main: a mutant the
 # tests miss fails unless .cargo/mutants-survivors.txt lists it. On main itself nothing changed,
 # which it says. The whole crate: scripts/mutants.sh (docs/hardening.md, "Mutation testing").
