@@ -39,8 +39,8 @@ export class ManagedInstancesNetwork extends Construct {
 
     const viaNat = network.egress === 'natGateway';
     const vpc = new ec2.Vpc(this, 'Vpc', {
-      // Two AZs: what an environment-agnostic stack can name (Fn::GetAZs), and enough for the
-      // three environments LMI spreads across zones.
+      // Two AZs: what an environment-agnostic stack can name (Fn::GetAZs). LMI spreads the
+      // version's environments over the subnets' zones.
       maxAzs: 2,
       natGateways: viaNat ? 2 : 0,
       subnetConfiguration: viaNat
