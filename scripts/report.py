@@ -343,8 +343,20 @@ measurement: `lambda-bench cloud --memory ...` on an AWS account measures it
 
     def embedded(self, name):
         """A Markdown file lambda-bench wrote, its headings moved below this page's."""
-        text = (self.args.dir / name).read_text(encoding="utf-8").strip()
-        return "\n".join("###" + line if line.startswith("#") else line for line in text.splitlines())
+        lines = (self.args.dir / name).read_text(encoding="utf-8").strip().splitlines()
+        fenced, levels = False, []
+        for line in lines:
+            fenced ^= line.startswith("```")
+            m = None if fenced else re.match(r"(#+) ", line)
+            if m:
+                levels.append(len(m.group(1)))
+        shift = 3 - min(levels) if levels else 0  # its top headings become this page's ###
+        out, fenced = [], False
+        for line in lines:
+            fenced ^= line.startswith("```")
+            m = None if fenced else re.match(r"(#+) ", line)
+            out.append("#" * min(6, len(m.group(1)) + shift) + line[len(m.group(1)):] if m else line)
+        return "\n".join(out)
 
     def lmi_sections(self):
         d, why = self.args.dir, self.args.lmi_status or "the command is missing"

@@ -154,7 +154,6 @@ else
 fi
 
 LOAD_AFTER=$(load_now)
-warn_load "at the end" "$LOAD_AFTER"
 python3 scripts/report.py --dir "$out" --commands "$cmds" \
   --mode "$([ "$quick" = 1 ] && echo quick || echo standard)" --big-transactions "$big_n" \
   --started "$STARTED" --seconds "$(( ($(now_ns) - t0) / 1000000000 ))" --commit "$COMMIT" --dirty "$DIRTY" \

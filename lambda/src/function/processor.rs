@@ -21,7 +21,7 @@ pub const MAX_PAYLOAD_BYTES: usize = 6 * 1024 * 1024;
 /// third). The runtime drains anything beyond it unread.
 pub const MAX_EVENT_BYTES: usize = 12 * 1024 * 1024;
 /// Buffers are kept between invocations up to this size; what a rare huge event grew beyond
-/// it is given back (docs: README, "Measured figures").
+/// it is given back (docs/design.md, "Size first, memory given back").
 pub const RETAINED_BUFFER_BYTES: usize = 1024 * 1024;
 /// A burst of big events keeps its buffers (re-growing them for every event cost more than the
 /// parsing, measured through the Runtime API): they are given back only once this many events
