@@ -84,7 +84,8 @@ step_rie() {
 # first) gated against bench/count-baseline.json; then proof that a baseline 10 % lower fails.
 step_count()     { scripts/count-arm64.sh --gate; }
 # The report command in quick mode into a temporary folder (tests/report): every file it promises,
-# the headline's figures and ratios against the measured JSON, the headline copied into a README.
+# the headline's figures and ratios against the measured JSON, the headline copied into a README;
+# and run-local.sh's side-by-side table (scripts/side-by-side.py) on made-up documents.
 step_report()    { REPORT_SKIP_SETUP=1 python3 -m unittest discover -v -s tests/report -t tests/report; }
 # The developer's inner loop (docs/develop.md): `cargo lambda watch` answers `cargo lambda invoke`.
 step_watch()     { scripts/watch-check.sh; }
