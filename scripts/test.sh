@@ -46,11 +46,11 @@ step_go()        {
 # which it says. The whole crate: scripts/mutants.sh (docs/hardening.md, "Mutation testing").
 step_mutants_diff() { scripts/mutants.sh --in-diff; }
 # The shipped arm64 build under qemu-user: the end-to-end scenario (an ignored test elsewhere, as
-# it needs this build), then the hostile corpus and Runtime API faults again.
+# it needs this build), then the hostile corpus, Runtime API faults and N workers again.
 step_hostile_arm64() {
   TRANSACTIONS_BOOTSTRAP_ARM64="$ARM64_BOOTSTRAP" cargo test --locked -p transactions-lambda \
     --test bootstrap_e2e -- --ignored arm64_bootstrap_serves_under_qemu &&
-  TRANSACTIONS_BOOTSTRAP="$ARM64_BOOTSTRAP" cargo test --locked -p transactions-lambda --test hostile --test faults
+  TRANSACTIONS_BOOTSTRAP="$ARM64_BOOTSTRAP" cargo test --locked -p transactions-lambda --test hostile --test faults --test concurrency
 }
 # The bootstrap against AWS's Runtime Interface Emulator (scripts/build-rie.sh), the official local
 # peer (lambda/tests/rie/): classic mode (seed, invalid events), and Managed Instances mode

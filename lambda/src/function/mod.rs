@@ -5,13 +5,17 @@
 //! - [`processor`]: one event in, one answer out: size limits, event kind, buffers reused
 //! - [`envelope`]: direct invocation vs API Gateway event (body, base64, content-type)
 //! - [`response`]: JSON answers: success, error document, HTTP envelope, function error
-//! - [`runtime`]: the Runtime API loop (next, response, error)
+//! - [`runtime`]: the workers: next, handle, answer; one, or N on T threads
+//! - [`runtime_api`]: one keep-alive connection to the Runtime API per worker
+//! - [`concurrency`]: how many invocations at once (`AWS_LAMBDA_MAX_CONCURRENCY`), on how many threads
 //! - [`logging`]: Lambda's JSON/text log lines, level from the environment
 //! - [`allocator`]: mimalloc, configured before the first allocation
 
 pub mod allocator;
+pub mod concurrency;
 pub(crate) mod envelope;
 pub mod logging;
 pub mod processor;
 pub(crate) mod response;
 pub mod runtime;
+pub mod runtime_api;

@@ -1,124 +1,93 @@
-//! The Lambda Runtime API loop (2018-06-01), driven with `lambda_runtime_api_client`, the
-//! official runtime's own HTTP client. The event body goes from the socket into one reused
-//! buffer and from there to simd-json, skipping the `serde_json` pass that
-//! `lambda_runtime::run` forces on every payload (see the crate README for the measurements).
+//! The runtime: workers that each take an invocation from the Runtime API, handle it and answer,
+//! over and over. The event body goes from the socket into the worker's reused buffer and from
+//! there to simd-json, skipping the `serde_json` pass that `lambda_runtime::run` forces on every
+//! payload (docs/design.md).
+//!
+//! One worker on the main thread's current-thread runtime serves per-request Lambda: no other
+//! thread, no synchronisation. Under Lambda Managed Instances ([`concurrency`]) N workers run on
+//! T threads, each thread its own current-thread runtime: a worker owns its connection,
+//! processor and buffers, so nothing on the hot path is shared or locked.
 //!
 //! Failure policy, as Lambda expects from a custom runtime: bad *input* is answered (an error
-//! document or an HTTP 4xx) and the loop goes on; a Runtime API that cannot be reached or that
-//! answers `next` with an error ends the process with a non-zero status, and the platform
-//! starts a fresh one.
+//! document or an HTTP 4xx) and the worker goes on; a Runtime API that cannot be reached or
+//! that answers `next` with an error ends the whole process with a non-zero status, whichever
+//! worker saw it, and the platform starts a fresh one. A bad event in one worker touches no
+//! other: workers share nothing but the process.
+//!
+//! [`concurrency`]: crate::function::concurrency
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::SystemTime;
 
-use http::{Method, Request, Response};
-use http_body_util::BodyExt;
-use hyper::body::Incoming;
-use lambda_runtime_api_client::{body::Body, build_request, Client};
+use bytes::Bytes;
 
+use crate::function::concurrency::Concurrency;
 use crate::function::logging::{Level, Logger};
-use crate::function::processor::{trim_buffer, Processor, Reply, MAX_EVENT_BYTES};
+use crate::function::processor::{trim_buffer, Processor, Reply};
 use crate::function::response::write_function_error;
+pub use crate::function::runtime_api::RuntimeError;
+use crate::function::runtime_api::{fail, Connection, Endpoint};
 
-const NEXT: &str = "/2018-06-01/runtime/invocation/next";
-
-/// Why the loop stopped: the process should exit and let the platform restart it.
-#[derive(Debug)]
-pub struct RuntimeError(pub String);
-
-impl std::fmt::Display for RuntimeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for RuntimeError {}
-
-fn fail(context: &str, err: impl std::fmt::Display) -> RuntimeError {
-    RuntimeError(format!("{context}: {err}"))
-}
-
-/// One invocation as handed out by `next`.
-struct Invocation {
-    request_id: String,
-    deadline: Option<SystemTime>,
-}
-
-pub struct RuntimeLoop {
-    client: Client,
+/// One invocation at a time: a connection, a processor and the buffers they reuse.
+pub struct Worker {
+    api: Connection,
     processor: Processor,
     logger: Logger,
     event: Vec<u8>,
     error_document: Vec<u8>,
 }
 
-impl RuntimeLoop {
-    /// Connects to the Runtime API named by `AWS_LAMBDA_RUNTIME_API`.
-    pub fn from_env(logger: Logger) -> Result<Self, RuntimeError> {
-        let api = std::env::var("AWS_LAMBDA_RUNTIME_API").map_err(|_| {
-            RuntimeError("AWS_LAMBDA_RUNTIME_API is not set: not running in Lambda?".into())
-        })?;
-        let endpoint = runtime_api_endpoint(&api)?;
-        // `Client` is the non-SnapStart flavour; this function has no SnapStart.
-        let client = Client::builder()
-            .with_endpoint(endpoint)
-            .build()
-            .map_err(|e| fail("building the Runtime API client", e))?;
-        Ok(RuntimeLoop {
-            client,
+impl Worker {
+    pub fn new(endpoint: Endpoint, logger: Logger) -> Worker {
+        Worker {
+            api: Connection::new(endpoint),
             processor: Processor::new(),
             logger,
             event: Vec::new(),
             error_document: Vec::new(),
-        })
+        }
     }
 
-    /// Serves events until the Runtime API fails.
+    /// Serves invocations until the Runtime API fails.
     pub async fn run(&mut self) -> Result<(), RuntimeError> {
         loop {
             self.serve_one().await?;
         }
     }
 
-    /// Fetches, handles and answers one event.
+    /// Fetches, handles and answers one invocation.
     pub async fn serve_one(&mut self) -> Result<(), RuntimeError> {
-        let invocation = self.next_event().await?;
+        let invocation = self.api.next(&mut self.event).await?;
         let id = invocation.request_id.as_str();
-        if let Some(deadline) = invocation.deadline {
-            if SystemTime::now() > deadline {
-                // The platform has already timed this invocation out; answering is pointless.
-                self.logger.log(
-                    Level::Warn,
-                    Some(id),
-                    "event received past its deadline",
-                    &[],
-                );
-                return self
-                    .post_error(
-                        id,
-                        "DeadlineExceeded",
-                        "the invocation deadline had passed when the event arrived",
-                    )
-                    .await;
-            }
+        // Per-request Lambda stops a function at its deadline; Managed Instances do not, so
+        // the function keeps to it itself: an event that arrives late is not worked on.
+        if invocation.deadline.is_some_and(|d| SystemTime::now() > d) {
+            self.logger.log(
+                Level::Warn,
+                Some(id),
+                "event received past its deadline",
+                &[],
+            );
+            return self
+                .post_error(
+                    id,
+                    "DeadlineExceeded",
+                    "the invocation deadline had passed when the event arrived",
+                )
+                .await;
         }
         if self.logger.enabled(Level::Debug) {
             let event = String::from_utf8_lossy(&self.event);
             self.logger
                 .log(Level::Debug, Some(id), "event", &[("event", &event)]);
         }
-        let RuntimeLoop {
-            processor,
-            event,
-            logger,
-            ..
-        } = self;
-        let answered = match processor.handle(event, SystemTime::now()) {
+        let answered = match self.processor.handle(&self.event, SystemTime::now()) {
             Reply::Response(body) => {
-                let body = body.to_vec();
+                let body = Bytes::copy_from_slice(body);
                 self.post_response(id, body).await
             }
             Reply::Failure(err) => {
-                logger.log(
+                self.logger.log(
                     Level::Warn,
                     Some(id),
                     "invalid input",
@@ -132,67 +101,16 @@ impl RuntimeLoop {
             }
         };
         // Big events must not pin their memory for the life of the process once they stop.
+        // mimalloc's collect works on the calling thread's heap: each worker's thread gives
+        // back its own.
         if self.processor.trim_due() && (self.processor.trim() | trim_buffer(&mut self.event)) {
             crate::function::allocator::return_free_memory();
         }
         answered
     }
 
-    async fn next_event(&mut self) -> Result<Invocation, RuntimeError> {
-        let request = build_request()
-            .method(Method::GET)
-            .uri(NEXT)
-            .body(Body::empty())
-            .map_err(|e| fail("building the next request", e))?;
-        let response = self.call(request, "GET next").await?;
-        if !response.status().is_success() {
-            return Err(RuntimeError(format!(
-                "GET next answered {}",
-                response.status()
-            )));
-        }
-        let headers = response.headers();
-        let request_id = headers
-            .get("lambda-runtime-aws-request-id")
-            .and_then(|v| v.to_str().ok())
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| RuntimeError("next event without Lambda-Runtime-Aws-Request-Id".into()))?
-            .to_owned();
-        let deadline = headers
-            .get("lambda-runtime-deadline-ms")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok())
-            .and_then(deadline_from_epoch_ms);
-        // `Lambda-Runtime-Trace-Id` is deliberately not copied to `_X_AMZN_TRACE_ID`: nothing
-        // in this function makes traced downstream calls, and glibc's setenv keeps every
-        // distinct value it was ever given (a unique trace id per event leaked ~130 bytes per
-        // invocation: +13 MB over 100,000, found by lambda/tests/soak.rs).
-        // The body goes straight into the reused event buffer; beyond the hard limit it is
-        // drained but not kept, and the processor reports it as too large.
-        self.event.clear();
-        let mut body = response.into_body();
-        while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| fail("reading the event body", e))?;
-            if let Some(data) = frame.data_ref() {
-                let room = (MAX_EVENT_BYTES + 1).saturating_sub(self.event.len());
-                self.event.extend_from_slice(&data[..data.len().min(room)]);
-            }
-        }
-        Ok(Invocation {
-            request_id,
-            deadline,
-        })
-    }
-
-    async fn post_response(&mut self, id: &str, body: Vec<u8>) -> Result<(), RuntimeError> {
-        let request = build_request()
-            .method(Method::POST)
-            .uri(format!("/2018-06-01/runtime/invocation/{id}/response"))
-            .body(Body::from(body))
-            .map_err(|e| fail("building the response request", e))?;
-        let response = self.call(request, "POST response").await?;
-        let status = response.status();
-        drain(response).await;
+    async fn post_response(&mut self, id: &str, body: Bytes) -> Result<(), RuntimeError> {
+        let status = self.api.post_response(id, body).await?;
         if status.is_success() {
             return Ok(());
         }
@@ -222,16 +140,8 @@ impl RuntimeLoop {
         message: &str,
     ) -> Result<(), RuntimeError> {
         write_function_error(&mut self.error_document, error_type, message);
-        let request = build_request()
-            .method(Method::POST)
-            .uri(format!("/2018-06-01/runtime/invocation/{id}/error"))
-            .header("lambda-runtime-function-error-type", error_type)
-            .header("content-type", "application/json")
-            .body(Body::from(self.error_document.clone()))
-            .map_err(|e| fail("building the error request", e))?;
-        let response = self.call(request, "POST error").await?;
-        let status = response.status();
-        drain(response).await;
+        let document = Bytes::copy_from_slice(&self.error_document);
+        let status = self.api.post_error(id, error_type, document).await?;
         if status.is_server_error() {
             return Err(RuntimeError(format!("POST error answered {status}")));
         }
@@ -245,73 +155,84 @@ impl RuntimeLoop {
         }
         Ok(())
     }
+}
 
-    async fn call(
-        &self,
-        request: Request<Body>,
-        what: &str,
-    ) -> Result<Response<Incoming>, RuntimeError> {
-        self.client.call(request).await.map_err(|e| fail(what, e))
+/// Serves with `concurrency` workers until one of them meets a Runtime API failure. A single
+/// worker runs right here on a current-thread runtime; more run on `threads` threads, this one
+/// included. A failure on this thread is returned (the caller exits); one on another thread is
+/// logged there and exits the process at once, with the same status.
+pub fn serve(
+    endpoint: Endpoint,
+    logger: Logger,
+    concurrency: Concurrency,
+) -> Result<(), RuntimeError> {
+    for thread in 1..concurrency.threads {
+        let workers = concurrency.workers_on(thread);
+        let endpoint = endpoint.clone();
+        std::thread::Builder::new()
+            .name(format!("worker-{thread}"))
+            .spawn(move || {
+                if let Err(err) = block_on_workers(endpoint, logger, workers) {
+                    log_stopped(logger, &err);
+                    std::process::exit(1);
+                }
+            })
+            .map_err(|e| fail("starting a worker thread", e))?;
     }
+    block_on_workers(endpoint, logger, concurrency.workers_on(0))
 }
 
-/// The Runtime API's base URI: Lambda sets `host:port`; `cargo lambda watch` sets a URL with a
-/// path (`http://127.0.0.1:9000/.rt/bootstrap`), which the client prefixes to every request.
-fn runtime_api_endpoint(api: &str) -> Result<http::Uri, RuntimeError> {
-    let url = if api.contains("://") {
-        api.to_owned()
-    } else {
-        format!("http://{api}")
-    };
-    match url.parse::<http::Uri>() {
-        Ok(uri) if uri.authority().is_some() => Ok(uri),
-        Ok(_) => Err(RuntimeError(format!(
-            "AWS_LAMBDA_RUNTIME_API {api:?} names no host"
-        ))),
-        Err(e) => Err(fail(
-            "AWS_LAMBDA_RUNTIME_API is neither host:port nor a URL",
-            e,
-        )),
+/// The line logged when the runtime stops for the platform to start a fresh process: once per
+/// process, however many workers see the failure (a Runtime API going away fails them all).
+pub fn log_stopped(logger: Logger, err: &RuntimeError) {
+    static STOPPING: AtomicBool = AtomicBool::new(false);
+    if STOPPING.swap(true, Ordering::AcqRel) {
+        return;
     }
+    logger.log(
+        Level::Fatal,
+        None,
+        "runtime loop stopped; exiting for the platform to restart",
+        &[("error", &err.to_string())],
+    );
 }
 
-/// Lambda sends the deadline in milliseconds since the epoch; `cargo lambda watch` sends a
-/// duration (`600000`). A value before September 2001 cannot be an epoch deadline of a
-/// running invocation, so it is treated as no deadline rather than as one long past.
-fn deadline_from_epoch_ms(ms: u64) -> Option<SystemTime> {
-    const EARLIEST_EPOCH_MS: u64 = 1_000_000_000_000;
-    (ms >= EARLIEST_EPOCH_MS).then(|| UNIX_EPOCH + Duration::from_millis(ms))
+/// Runs `workers` workers on a new current-thread runtime until one fails.
+fn block_on_workers(
+    endpoint: Endpoint,
+    logger: Logger,
+    workers: usize,
+) -> Result<(), RuntimeError> {
+    current_thread_runtime()?.block_on(run_workers(endpoint, logger, workers))
 }
 
-/// Reads a response to its end so the keep-alive connection can be reused.
-async fn drain(response: Response<Incoming>) {
-    let _ = response.into_body().collect().await;
+fn current_thread_runtime() -> Result<tokio::runtime::Runtime, RuntimeError> {
+    // The I/O driver is the only one used: the Runtime API sockets. No timer (nothing here
+    // sleeps or times out), no signal driver (the shipped build keeps tokio's `signal` feature
+    // off: scripts/build-arm64.sh checks it).
+    tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .map_err(|e| fail("starting the async runtime", e))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn runtime_api_as_lambda_or_cargo_lambda_sets_it() {
-        let uri = runtime_api_endpoint("127.0.0.1:9001").unwrap();
-        assert_eq!(uri.to_string(), "http://127.0.0.1:9001/");
-        let uri = runtime_api_endpoint("http://127.0.0.1:9000/.rt/bootstrap").unwrap();
-        assert_eq!(uri.authority().unwrap().as_str(), "127.0.0.1:9000");
-        assert_eq!(uri.path(), "/.rt/bootstrap");
-        assert!(runtime_api_endpoint("not a host").is_err());
-        assert!(runtime_api_endpoint("http:///path").is_err());
-        // A URL that parses but has no host (a path, with "://" only in its query).
-        let err = runtime_api_endpoint("/next?from=http://x").unwrap_err();
-        assert!(err.0.contains("names no host"), "{}", err.0);
+/// `workers` workers on this runtime until the first fails.
+async fn run_workers(
+    endpoint: Endpoint,
+    logger: Logger,
+    workers: usize,
+) -> Result<(), RuntimeError> {
+    if workers == 1 {
+        return Worker::new(endpoint, logger).run().await;
     }
-
-    #[test]
-    fn deadlines_are_epoch_milliseconds_or_ignored() {
-        assert_eq!(deadline_from_epoch_ms(600_000), None);
-        assert_eq!(
-            deadline_from_epoch_ms(1_767_225_600_000),
-            Some(UNIX_EPOCH + Duration::from_secs(1_767_225_600))
-        );
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..workers {
+        let mut worker = Worker::new(endpoint.clone(), logger);
+        set.spawn(async move { worker.run().await });
+    }
+    match set.join_next().await {
+        Some(Ok(result)) => result,
+        Some(Err(err)) => Err(fail("a worker stopped", err)),
+        None => Ok(()),
     }
 }
