@@ -19,8 +19,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
-use bytes::Bytes;
-
 use crate::function::concurrency::Concurrency;
 use crate::function::logging::{Level, Logger};
 use crate::function::processor::{trim_buffer, Processor, Reply};
@@ -57,104 +55,120 @@ impl Worker {
 
     /// Fetches, handles and answers one invocation.
     pub async fn serve_one(&mut self) -> Result<(), RuntimeError> {
-        let invocation = self.api.next(&mut self.event).await?;
+        let Worker {
+            api,
+            processor,
+            logger,
+            event,
+            error_document,
+        } = self;
+        let invocation = api.next(event).await?;
         let id = invocation.request_id.as_str();
         // Per-request Lambda stops a function at its deadline; Managed Instances do not, so
         // the function keeps to it itself: an event that arrives late is not worked on.
         if invocation.deadline.is_some_and(|d| SystemTime::now() > d) {
-            self.logger.log(
+            logger.log(
                 Level::Warn,
                 Some(id),
                 "event received past its deadline",
                 &[],
             );
-            return self
-                .post_error(
-                    id,
-                    "DeadlineExceeded",
-                    "the invocation deadline had passed when the event arrived",
-                )
-                .await;
+            let failure = Failure {
+                error_type: "DeadlineExceeded",
+                message: "the invocation deadline had passed when the event arrived",
+            };
+            return post_error(api, logger, error_document, id, failure).await;
         }
-        if self.logger.enabled(Level::Debug) {
-            let event = String::from_utf8_lossy(&self.event);
-            self.logger
-                .log(Level::Debug, Some(id), "event", &[("event", &event)]);
+        if logger.enabled(Level::Debug) {
+            let text = String::from_utf8_lossy(event);
+            logger.log(Level::Debug, Some(id), "event", &[("event", &text)]);
         }
-        let answered = match self.processor.handle(&self.event, SystemTime::now()) {
-            Reply::Response(body) => {
-                let body = Bytes::copy_from_slice(body);
-                self.post_response(id, body).await
-            }
+        let answered = match processor.handle(event, SystemTime::now()) {
+            // The answer is posted straight from the processor's buffer.
+            Reply::Response(body) => post_response(api, logger, error_document, id, body).await,
             Reply::Failure(err) => {
-                self.logger.log(
+                let error_type = err.code.error_type();
+                logger.log(
                     Level::Warn,
                     Some(id),
                     "invalid input",
-                    &[
-                        ("errorType", err.code.error_type()),
-                        ("error", &err.message),
-                    ],
+                    &[("errorType", error_type), ("error", &err.message)],
                 );
-                self.post_error(id, err.code.error_type(), &err.message)
-                    .await
+                let failure = Failure {
+                    error_type,
+                    message: &err.message,
+                };
+                post_error(api, logger, error_document, id, failure).await
             }
         };
         // Big events must not pin their memory for the life of the process once they stop.
         // mimalloc's collect works on the calling thread's heap: each worker's thread gives
         // back its own.
-        if self.processor.trim_due() && (self.processor.trim() | trim_buffer(&mut self.event)) {
+        if processor.trim_due() && (processor.trim() | trim_buffer(event)) {
             crate::function::allocator::return_free_memory();
         }
         answered
     }
+}
 
-    async fn post_response(&mut self, id: &str, body: Bytes) -> Result<(), RuntimeError> {
-        let status = self.api.post_response(id, body).await?;
-        if status.is_success() {
-            return Ok(());
-        }
-        if status.is_client_error() {
-            // E.g. 413 for a response over 6 MB: tell the caller through an error instead.
-            self.logger.log(
-                Level::Error,
-                Some(id),
-                "the Runtime API refused the response",
-                &[("status", status.as_str())],
-            );
-            return self
-                .post_error(
-                    id,
-                    "ResponseRejected",
-                    &format!("the Runtime API refused the response with {status}"),
-                )
-                .await;
-        }
-        Err(RuntimeError(format!("POST response answered {status}")))
-    }
+/// An invocation's function error: its `errorType` and message.
+struct Failure<'a> {
+    error_type: &'static str,
+    message: &'a str,
+}
 
-    async fn post_error(
-        &mut self,
-        id: &str,
-        error_type: &str,
-        message: &str,
-    ) -> Result<(), RuntimeError> {
-        write_function_error(&mut self.error_document, error_type, message);
-        let document = Bytes::copy_from_slice(&self.error_document);
-        let status = self.api.post_error(id, error_type, document).await?;
-        if status.is_server_error() {
-            return Err(RuntimeError(format!("POST error answered {status}")));
-        }
-        if !status.is_success() {
-            self.logger.log(
-                Level::Error,
-                Some(id),
-                "the Runtime API refused the error report",
-                &[("status", status.as_str())],
-            );
-        }
-        Ok(())
+async fn post_response(
+    api: &mut Connection,
+    logger: &Logger,
+    error_document: &mut Vec<u8>,
+    id: &str,
+    body: &[u8],
+) -> Result<(), RuntimeError> {
+    let status = api.post_response(id, body).await?;
+    if status.is_success() {
+        return Ok(());
     }
+    if status.is_client_error() {
+        // E.g. 413 for a response over 6 MB: tell the caller through an error instead.
+        logger.log(
+            Level::Error,
+            Some(id),
+            "the Runtime API refused the response",
+            &[("status", status.as_str())],
+        );
+        let message = format!("the Runtime API refused the response with {status}");
+        let failure = Failure {
+            error_type: "ResponseRejected",
+            message: &message,
+        };
+        return post_error(api, logger, error_document, id, failure).await;
+    }
+    Err(RuntimeError(format!("POST response answered {status}")))
+}
+
+async fn post_error(
+    api: &mut Connection,
+    logger: &Logger,
+    error_document: &mut Vec<u8>,
+    id: &str,
+    failure: Failure<'_>,
+) -> Result<(), RuntimeError> {
+    write_function_error(error_document, failure.error_type, failure.message);
+    let status = api
+        .post_error(id, failure.error_type, error_document)
+        .await?;
+    if status.is_server_error() {
+        return Err(RuntimeError(format!("POST error answered {status}")));
+    }
+    if !status.is_success() {
+        logger.log(
+            Level::Error,
+            Some(id),
+            "the Runtime API refused the error report",
+            &[("status", status.as_str())],
+        );
+    }
+    Ok(())
 }
 
 /// Serves with `concurrency` workers until one of them meets a Runtime API failure. A single

@@ -1,32 +1,32 @@
-//! The Lambda Runtime API (2018-06-01) over one keep-alive HTTP/1.1 connection of its own, on
-//! hyper's connection-level client (`hyper::client::conn::http1`).
+//! The Lambda Runtime API (2018-06-01) over one keep-alive HTTP/1.1 connection per worker:
+//! requests written from one reused buffer, answers parsed with `httparse` (the parser hyper
+//! uses), event bodies read straight into the worker's event buffer.
 //!
-//! Each worker owns one [`Connection`]: with one invocation in flight per worker there is never
-//! a second request to share it with, so a pool has nothing to do. Measured on the arm64 build,
-//! the pooled client (`lambda_runtime_api_client::Client`, hyper-util's legacy `Client`) spent
-//! ~90 % of a small event's instructions on checkout, SipHash of the pool key and re-parsing the
-//! base URI of every request (docs/design.md, "Runtime API client").
+//! Each worker owns one [`Connection`] and has one invocation in flight, so a connection never
+//! has a second request to multiplex and a pool never has anything to share. The Runtime API is
+//! three fixed requests on a loopback socket: `GET next`, `POST response`, `POST error`. Measured
+//! on the arm64 build, a seed event cost 63,136 instructions through the official pooled client
+//! (hyper-util's legacy `Client`: checkout, SipHash of the pool key, the base URI re-parsed per
+//! request), 39,026 through hyper's connection-level client (its dispatch task and channels,
+//! header maps), and less again here (docs/design.md, "Own Runtime API loop").
+//!
+//! What the client accepts of the server: `Content-Length` and `chunked` bodies, a body ended by
+//! the connection's close, `Connection: close` (the next request opens a new connection), 1xx
+//! interim answers (skipped). It sends no `Expect`, no pipelined request, no upgrade.
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HOST, USER_AGENT};
-use http::{HeaderValue, Method, Request, Response, StatusCode, Uri};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
-use hyper::client::conn::http1::{self, SendRequest};
-use hyper_util::rt::TokioIo;
+use bytes::BufMut;
+use http::{StatusCode, Uri};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::function::processor::MAX_EVENT_BYTES;
 
 const NEXT: &str = "/2018-06-01/runtime/invocation/next";
 const INVOCATION: &str = "/2018-06-01/runtime/invocation/";
-const USER_AGENT_VALUE: &str = concat!("transactions-lambda/", env!("CARGO_PKG_VERSION"));
-/// The largest read buffer hyper may grow to: a 6 MB event arrives in 1 MiB reads, as the
-/// official client configures it.
-const MAX_READ_BUFFER: usize = 1024 * 1024;
+const USER_AGENT: &str = concat!("transactions-lambda/", env!("CARGO_PKG_VERSION"));
 
 /// Why the runtime stopped: the process should exit and let the platform start a fresh one.
 #[derive(Debug)]
@@ -48,10 +48,10 @@ pub(crate) fn fail(context: &str, err: impl std::fmt::Display) -> RuntimeError {
 #[derive(Debug, Clone)]
 pub struct Endpoint {
     addrs: Vec<SocketAddr>,
-    host: HeaderValue,
+    /// `host:port`, as the `Host` header.
+    host: String,
     /// A path every request is prefixed with (`cargo lambda watch` serves under one).
     base_path: String,
-    next: Uri,
 }
 
 impl Endpoint {
@@ -91,23 +91,19 @@ impl Endpoint {
                 "the Runtime API host {authority} resolves to no address"
             )));
         }
-        let host = HeaderValue::from_str(authority.as_str())
-            .map_err(|e| fail("the Runtime API host as a header", e))?;
+        // Both come from a parsed URI: no space or line break can reach the request line.
+        let host = authority.as_str().to_owned();
         let base_path = uri.path().trim_end_matches('/').to_owned();
-        let next = format!("{base_path}{NEXT}")
-            .parse::<Uri>()
-            .map_err(|e| fail("the next URI", e))?;
         Ok(Endpoint {
             addrs,
             host,
             base_path,
-            next,
         })
     }
 
     /// The `host:port` requests are addressed to (their `Host` header).
     pub fn host(&self) -> &str {
-        self.host.to_str().unwrap_or_default()
+        &self.host
     }
 
     /// The path prefix of every request (empty for Lambda's `host:port`).
@@ -123,12 +119,41 @@ pub struct Invocation {
     pub deadline: Option<SystemTime>,
 }
 
+/// The largest answer head read: the Runtime API's are a few hundred bytes.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// Headers an answer may carry (the Runtime API sends about eight).
+const MAX_HEADERS: usize = 64;
+/// The least room left for one socket read.
+const READ_ROOM: usize = 16 * 1024;
+
+/// How an answer's body ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyLength {
+    Bytes(u64),
+    Chunked,
+    UntilClose,
+}
+
+/// What the client needs of an answer's head.
+#[derive(Debug)]
+struct Head {
+    status: StatusCode,
+    body: BodyLength,
+    /// The server will close the connection after this answer.
+    close: bool,
+    request_id: Option<String>,
+    deadline_ms: Option<u64>,
+}
+
 /// A worker's own connection to the Runtime API.
 pub struct Connection {
     endpoint: Endpoint,
-    sender: Option<SendRequest<Full<Bytes>>>,
-    /// The result URI's text, rebuilt per invocation in place.
-    path: String,
+    stream: Option<TcpStream>,
+    /// The request being written: head and body, one `write`.
+    request: Vec<u8>,
+    /// Bytes read and not yet consumed: `input[start..]`.
+    input: Vec<u8>,
+    start: usize,
 }
 
 impl Connection {
@@ -136,8 +161,10 @@ impl Connection {
     pub fn new(endpoint: Endpoint) -> Connection {
         Connection {
             endpoint,
-            sender: None,
-            path: String::new(),
+            stream: None,
+            request: Vec::new(),
+            input: Vec::new(),
+            start: 0,
         }
     }
 
@@ -145,45 +172,30 @@ impl Connection {
     /// Past [`MAX_EVENT_BYTES`] the body is drained, not kept: one byte over the limit is
     /// enough for the processor to report the event as too large.
     pub async fn next(&mut self, event: &mut Vec<u8>) -> Result<Invocation, RuntimeError> {
-        let uri = self.endpoint.next.clone();
-        let response = self
-            .send("GET next", Method::GET, uri, None, Bytes::new())
-            .await?;
-        if !response.status().is_success() {
-            return Err(RuntimeError(format!(
-                "GET next answered {}",
-                response.status()
-            )));
+        const WHAT: &str = "GET next";
+        let head = self
+            .exchange("GET", NEXT, None, &[])
+            .await
+            .map_err(|e| fail(WHAT, e))?;
+        event.clear();
+        self.read_body(head.body, Some(event), MAX_EVENT_BYTES + 1)
+            .await
+            .map_err(|e| fail("reading the event body", e))?;
+        self.finish(&head);
+        if !head.status.is_success() {
+            return Err(RuntimeError(format!("{WHAT} answered {}", head.status)));
         }
-        let headers = response.headers();
-        let request_id = headers
-            .get("lambda-runtime-aws-request-id")
-            .and_then(|v| v.to_str().ok())
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| RuntimeError("next event without Lambda-Runtime-Aws-Request-Id".into()))?
-            .to_owned();
-        let deadline = headers
-            .get("lambda-runtime-deadline-ms")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok())
-            .and_then(deadline_from_epoch_ms);
+        let request_id = head.request_id.filter(|id| !id.is_empty()).ok_or_else(|| {
+            RuntimeError("next event without Lambda-Runtime-Aws-Request-Id".into())
+        })?;
         // `Lambda-Runtime-Trace-Id` is deliberately not copied to `_X_AMZN_TRACE_ID`: nothing
         // here makes traced downstream calls, Managed Instances do not set it (several
         // invocations share the process), and glibc's setenv keeps every distinct value it was
         // ever given (a unique trace id per event leaked ~130 bytes per invocation: +13 MB
         // over 100,000, found by lambda/tests/soak.rs).
-        event.clear();
-        let mut body = response.into_body();
-        while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| fail("reading the event body", e))?;
-            if let Some(data) = frame.data_ref() {
-                let room = (MAX_EVENT_BYTES + 1).saturating_sub(event.len());
-                event.extend_from_slice(&data[..data.len().min(room)]);
-            }
-        }
         Ok(Invocation {
             request_id,
-            deadline,
+            deadline: head.deadline_ms.and_then(deadline_from_epoch_ms),
         })
     }
 
@@ -191,94 +203,368 @@ impl Connection {
     pub async fn post_response(
         &mut self,
         id: &str,
-        body: Bytes,
+        body: &[u8],
     ) -> Result<StatusCode, RuntimeError> {
-        let uri = self.result_uri(id, "response")?;
-        let response = self
-            .send("POST response", Method::POST, uri, None, body)
-            .await?;
-        Ok(drain(response).await)
+        self.post("POST response", id, "/response", None, body)
+            .await
     }
 
     /// `POST /invocation/{id}/error` with `Lambda-Runtime-Function-Error-Type`.
     pub async fn post_error(
         &mut self,
         id: &str,
-        error_type: &str,
-        document: Bytes,
+        error_type: &'static str,
+        document: &[u8],
     ) -> Result<StatusCode, RuntimeError> {
-        let uri = self.result_uri(id, "error")?;
-        let error_type =
-            HeaderValue::from_str(error_type).map_err(|e| fail("the error type as a header", e))?;
-        let response = self
-            .send("POST error", Method::POST, uri, Some(error_type), document)
-            .await?;
-        Ok(drain(response).await)
+        self.post("POST error", id, "/error", Some(error_type), document)
+            .await
     }
 
-    fn result_uri(&mut self, id: &str, what: &str) -> Result<Uri, RuntimeError> {
-        self.path.clear();
-        self.path.push_str(&self.endpoint.base_path);
-        self.path.push_str(INVOCATION);
-        self.path.push_str(id);
-        self.path.push('/');
-        self.path.push_str(what);
-        // A request id with characters a URI cannot hold is the Runtime API's fault, not ours.
-        self.path
-            .parse::<Uri>()
-            .map_err(|e| fail("the request id does not fit a URI", e))
-    }
-
-    /// Sends one request; every failure is named after `what` (`GET next`, ...).
-    async fn send(
+    async fn post(
         &mut self,
         what: &str,
-        method: Method,
-        uri: Uri,
-        error_type: Option<HeaderValue>,
-        body: Bytes,
-    ) -> Result<Response<Incoming>, RuntimeError> {
-        let host = self.endpoint.host.clone();
-        let sender = self.ready_sender().await.map_err(|e| fail(what, e))?;
-        let mut request = Request::new(Full::new(body));
-        *request.method_mut() = method;
-        *request.uri_mut() = uri;
-        let headers = request.headers_mut();
-        headers.insert(HOST, host);
-        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-        if let Some(error_type) = error_type {
-            headers.insert("lambda-runtime-function-error-type", error_type);
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        id: &str,
+        result: &str,
+        error_type: Option<&'static str>,
+        body: &[u8],
+    ) -> Result<StatusCode, RuntimeError> {
+        // The id goes into the request line: anything but URI-safe characters would let the
+        // Runtime API's answer rewrite our request.
+        if id.is_empty()
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+        {
+            return Err(RuntimeError(format!(
+                "{what}: the request id {id:?} does not fit a URI"
+            )));
         }
-        sender
-            .send_request(request)
+        let head = self
+            .exchange("POST", id, Some((result, error_type)), body)
             .await
-            .map_err(|e| fail(what, e))
+            .map_err(|e| fail(what, e))?;
+        self.read_body(head.body, None, 0)
+            .await
+            .map_err(|e| fail(what, e))?;
+        self.finish(&head);
+        Ok(head.status)
     }
 
-    /// The connection, ready for a request: opened on first use, and opened again if the
-    /// Runtime API closed it between requests (a request that fails *on* the connection is not
-    /// retried: its invocation's state is unknown, so the process exits instead).
-    async fn ready_sender(&mut self) -> Result<&mut SendRequest<Full<Bytes>>, RuntimeError> {
-        let open = match &mut self.sender {
-            Some(sender) => sender.ready().await.is_ok(),
-            None => false,
-        };
-        if !open {
-            let mut sender = connect(&self.endpoint).await?;
-            sender
-                .ready()
-                .await
-                .map_err(|e| fail("the new Runtime API connection", e))?;
-            self.sender = Some(sender);
+    /// Writes one request and reads its answer's head. `target` is `next`'s path, or a request
+    /// id with `result` naming the result path. A request that fails on the connection is not
+    /// retried: its invocation's state is unknown, so the process exits instead.
+    async fn exchange(
+        &mut self,
+        method: &str,
+        target: &str,
+        result: Option<(&str, Option<&'static str>)>,
+        body: &[u8],
+    ) -> Result<Head, String> {
+        let request = &mut self.request;
+        request.clear();
+        request.extend_from_slice(method.as_bytes());
+        request.push(b' ');
+        request.extend_from_slice(self.endpoint.base_path.as_bytes());
+        match result {
+            None => request.extend_from_slice(target.as_bytes()),
+            Some((result, error_type)) => {
+                request.extend_from_slice(INVOCATION.as_bytes());
+                request.extend_from_slice(target.as_bytes());
+                request.extend_from_slice(result.as_bytes());
+                request.extend_from_slice(b" HTTP/1.1\r\nHost: ");
+                request.extend_from_slice(self.endpoint.host.as_bytes());
+                request.extend_from_slice(b"\r\nUser-Agent: ");
+                request.extend_from_slice(USER_AGENT.as_bytes());
+                if let Some(error_type) = error_type {
+                    request.extend_from_slice(b"\r\nLambda-Runtime-Function-Error-Type: ");
+                    request.extend_from_slice(error_type.as_bytes());
+                    request.extend_from_slice(b"\r\nContent-Type: application/json");
+                }
+                request.extend_from_slice(b"\r\nContent-Length: ");
+                push_decimal(request, body.len());
+                request.extend_from_slice(b"\r\n\r\n");
+                request.extend_from_slice(body);
+            }
         }
-        self.sender
-            .as_mut()
-            .ok_or_else(|| RuntimeError("no Runtime API connection".into()))
+        if result.is_none() {
+            request.extend_from_slice(b" HTTP/1.1\r\nHost: ");
+            request.extend_from_slice(self.endpoint.host.as_bytes());
+            request.extend_from_slice(b"\r\nUser-Agent: ");
+            request.extend_from_slice(USER_AGENT.as_bytes());
+            request.extend_from_slice(b"\r\n\r\n");
+        }
+        if self.stream.is_none() {
+            self.stream = Some(connect(&self.endpoint).await?);
+            self.input.clear();
+            self.start = 0;
+        }
+        let stream = self.stream.as_mut().ok_or("no connection")?;
+        stream
+            .write_all(&self.request)
+            .await
+            .map_err(|e| e.to_string())?;
+        loop {
+            let head = self.read_head().await?;
+            // 1xx answers are interim: the real one follows.
+            if !head.status.is_informational() {
+                return Ok(head);
+            }
+        }
+    }
+
+    /// Parses an answer's head from `input`, reading more as needed.
+    async fn read_head(&mut self) -> Result<Head, String> {
+        loop {
+            let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+            let mut answer = httparse::Response::new(&mut headers);
+            match answer.parse(&self.input[self.start..]) {
+                Ok(httparse::Status::Complete(length)) => {
+                    let head = read_head_fields(&answer)?;
+                    self.start += length;
+                    return Ok(head);
+                }
+                Ok(httparse::Status::Partial) => {
+                    if self.input.len() - self.start > MAX_HEAD_BYTES {
+                        return Err(format!("an answer head over {MAX_HEAD_BYTES} bytes"));
+                    }
+                    if self.fill().await? == 0 {
+                        return Err("connection closed before the answer".into());
+                    }
+                }
+                Err(e) => return Err(format!("an answer that is not HTTP/1.1: {e}")),
+            }
+        }
+    }
+
+    /// Reads a body to its end: up to `limit` bytes of it appended to `sink`, the rest dropped.
+    async fn read_body(
+        &mut self,
+        length: BodyLength,
+        mut sink: Option<&mut Vec<u8>>,
+        limit: usize,
+    ) -> Result<(), String> {
+        match length {
+            BodyLength::Bytes(n) => self.copy(n, &mut sink, limit).await,
+            BodyLength::Chunked => loop {
+                let (line, size) = loop {
+                    match httparse::parse_chunk_size(&self.input[self.start..]) {
+                        Ok(httparse::Status::Complete(found)) => break found,
+                        Ok(httparse::Status::Partial) => {
+                            if self.fill().await? == 0 {
+                                return Err("connection closed inside a chunked body".into());
+                            }
+                        }
+                        Err(_) => return Err("a chunk size that is not hex".into()),
+                    }
+                };
+                self.start += line;
+                if size == 0 {
+                    return self.skip_trailers().await;
+                }
+                self.copy(size, &mut sink, limit).await?;
+                self.expect_crlf().await?;
+            },
+            BodyLength::UntilClose => loop {
+                if self.start == self.input.len() && self.fill().await? == 0 {
+                    self.stream = None;
+                    return Ok(());
+                }
+                let available = self.input.len() - self.start;
+                self.copy(available as u64, &mut sink, limit).await?;
+            },
+        }
+    }
+
+    /// Moves `n` body bytes into `sink` (up to `limit`), from what is buffered first, then
+    /// straight from the socket into `sink`'s own memory while it has room.
+    async fn copy(
+        &mut self,
+        mut n: u64,
+        sink: &mut Option<&mut Vec<u8>>,
+        limit: usize,
+    ) -> Result<(), String> {
+        while n > 0 {
+            let buffered = self.input.len() - self.start;
+            if buffered > 0 {
+                let take = buffered.min(usize::try_from(n).unwrap_or(usize::MAX));
+                keep(sink, &self.input[self.start..self.start + take], limit);
+                self.start += take;
+                n -= take as u64;
+                continue;
+            }
+            let room = match sink {
+                Some(buf) => limit.saturating_sub(buf.len()),
+                None => 0,
+            };
+            let read = match sink {
+                Some(buf) if room > 0 => {
+                    let want = room.min(usize::try_from(n).unwrap_or(usize::MAX));
+                    buf.reserve(want);
+                    let stream = self.stream.as_mut().ok_or("no connection")?;
+                    stream
+                        .read_buf(&mut (&mut **buf).limit(want))
+                        .await
+                        .map_err(|e| e.to_string())?
+                }
+                _ => self.fill().await?,
+            };
+            if read == 0 {
+                return Err("connection closed inside a body".into());
+            }
+            if room > 0 {
+                n -= read as u64;
+            }
+        }
+        Ok(())
+    }
+
+    /// Consumes the CRLF after a chunk's data.
+    async fn expect_crlf(&mut self) -> Result<(), String> {
+        while self.input.len() - self.start < 2 {
+            if self.fill().await? == 0 {
+                return Err("connection closed inside a chunked body".into());
+            }
+        }
+        if &self.input[self.start..self.start + 2] != b"\r\n" {
+            return Err("a chunk not followed by CRLF".into());
+        }
+        self.start += 2;
+        Ok(())
+    }
+
+    /// Consumes a chunked body's trailer section, up to its empty line.
+    async fn skip_trailers(&mut self) -> Result<(), String> {
+        loop {
+            let pending = &self.input[self.start..];
+            if let Some(end) = pending.windows(2).position(|w| w == b"\r\n") {
+                self.start += end + 2;
+                if end == 0 {
+                    return Ok(());
+                }
+            } else if pending.len() > MAX_HEAD_BYTES {
+                return Err(format!("trailers over {MAX_HEAD_BYTES} bytes"));
+            } else if self.fill().await? == 0 {
+                return Err("connection closed inside the trailers".into());
+            }
+        }
+    }
+
+    /// Reads more of the answer into `input`, keeping what is not consumed yet.
+    async fn fill(&mut self) -> Result<usize, String> {
+        if self.start == self.input.len() {
+            self.input.clear();
+            self.start = 0;
+        } else if self.start > 0 && self.input.capacity() - self.input.len() < READ_ROOM {
+            self.input.drain(..self.start);
+            self.start = 0;
+        }
+        self.input.reserve(READ_ROOM);
+        let stream = self.stream.as_mut().ok_or("no connection")?;
+        stream
+            .read_buf(&mut self.input)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// After an answer: a server that said it closes gets a new connection next time, and a
+    /// large read buffer is given back.
+    fn finish(&mut self, head: &Head) {
+        if head.close {
+            self.stream = None;
+        }
+        if self.start == self.input.len() {
+            self.input.clear();
+            self.start = 0;
+            if self.input.capacity() > 4 * READ_ROOM {
+                self.input = Vec::new();
+            }
+        }
     }
 }
 
-async fn connect(endpoint: &Endpoint) -> Result<SendRequest<Full<Bytes>>, RuntimeError> {
+/// Appends what fits under `limit` to the sink; the rest is dropped.
+fn keep(sink: &mut Option<&mut Vec<u8>>, bytes: &[u8], limit: usize) {
+    if let Some(buf) = sink {
+        let room = limit.saturating_sub(buf.len());
+        buf.extend_from_slice(&bytes[..bytes.len().min(room)]);
+    }
+}
+
+/// The fields of an answer head the client acts on.
+fn read_head_fields(answer: &httparse::Response<'_, '_>) -> Result<Head, String> {
+    let code = answer.code.ok_or("an answer without a status")?;
+    let status = StatusCode::from_u16(code).map_err(|e| e.to_string())?;
+    let mut length = None;
+    let mut chunked = false;
+    // HTTP/1.0 closes unless it says otherwise; this client never asks for 1.0.
+    let mut close = answer.version == Some(0);
+    let mut request_id = None;
+    let mut deadline_ms = None;
+    for header in answer.headers.iter() {
+        let name = header.name;
+        let value = header.value;
+        if name.eq_ignore_ascii_case("content-length") {
+            let n = std::str::from_utf8(value)
+                .ok()
+                .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|v| v.parse::<u64>().ok())
+                .ok_or("a Content-Length that is not a number")?;
+            if length.is_some_and(|seen| seen != n) {
+                return Err("two different Content-Length headers".into());
+            }
+            length = Some(n);
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            // Chunked must be the last coding; nothing else is sent by a Runtime API.
+            let last = value.rsplit(|&b| b == b',').next().unwrap_or_default();
+            if !last.trim_ascii().eq_ignore_ascii_case(b"chunked") {
+                return Err("a transfer coding other than chunked".into());
+            }
+            chunked = true;
+        } else if name.eq_ignore_ascii_case("connection") {
+            close = value
+                .split(|&b| b == b',')
+                .any(|token| token.trim_ascii().eq_ignore_ascii_case(b"close"));
+        } else if name.eq_ignore_ascii_case("lambda-runtime-aws-request-id") {
+            request_id = std::str::from_utf8(value).ok().map(str::to_owned);
+        } else if name.eq_ignore_ascii_case("lambda-runtime-deadline-ms") {
+            deadline_ms = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok());
+        }
+    }
+    let no_body = status.is_informational()
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED;
+    let body = match (chunked, length) {
+        _ if no_body => BodyLength::Bytes(0),
+        // Chunked outranks a Content-Length beside it (RFC 9112, 6.3).
+        (true, _) => BodyLength::Chunked,
+        (false, Some(n)) => BodyLength::Bytes(n),
+        (false, None) => BodyLength::UntilClose,
+    };
+    Ok(Head {
+        status,
+        body,
+        close: close || body == BodyLength::UntilClose,
+        request_id,
+        deadline_ms,
+    })
+}
+
+/// Writes `n` in decimal: the request's Content-Length, without the formatting machinery.
+fn push_decimal(out: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+async fn connect(endpoint: &Endpoint) -> Result<TcpStream, String> {
     let mut last_error = None;
     for addr in &endpoint.addrs {
         match TcpStream::connect(addr).await {
@@ -286,24 +572,15 @@ async fn connect(endpoint: &Endpoint) -> Result<SendRequest<Full<Bytes>>, Runtim
                 // Requests are small and answered before the next is sent: never wait for
                 // Nagle's algorithm.
                 let _ = stream.set_nodelay(true);
-                let (sender, connection) = http1::Builder::new()
-                    .max_buf_size(MAX_READ_BUFFER)
-                    .handshake(TokioIo::new(stream))
-                    .await
-                    .map_err(|e| fail("the Runtime API handshake", e))?;
-                // The connection's I/O runs as its own task on this thread's runtime; it ends
-                // when the sender is dropped or the peer closes.
-                tokio::spawn(async move {
-                    let _ = connection.await;
-                });
-                return Ok(sender);
+                return Ok(stream);
             }
             Err(err) => last_error = Some(err),
         }
     }
-    Err(fail(
-        &format!("connecting to the Runtime API at {}", endpoint.host()),
-        last_error.map_or_else(|| "no address".to_owned(), |e| e.to_string()),
+    Err(format!(
+        "connecting to the Runtime API at {}: {}",
+        endpoint.host,
+        last_error.map_or_else(|| "no address".to_owned(), |e| e.to_string())
     ))
 }
 
@@ -315,31 +592,21 @@ fn deadline_from_epoch_ms(ms: u64) -> Option<SystemTime> {
     (ms >= EARLIEST_EPOCH_MS).then(|| UNIX_EPOCH + Duration::from_millis(ms))
 }
 
-/// Reads a response to its end so the keep-alive connection can take the next request.
-async fn drain(response: Response<Incoming>) -> StatusCode {
-    let status = response.status();
-    let _ = response.into_body().collect().await;
-    status
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::io::AsyncReadExt;
+    use tokio::net::TcpListener;
 
     #[test]
     fn runtime_api_as_lambda_or_cargo_lambda_sets_it() {
         let lambda = Endpoint::parse("127.0.0.1:9001").unwrap();
         assert_eq!(lambda.host(), "127.0.0.1:9001");
         assert_eq!(lambda.base_path(), "");
-        assert_eq!(lambda.next.path(), NEXT);
         assert_eq!(lambda.addrs, ["127.0.0.1:9001".parse().unwrap()]);
         let watch = Endpoint::parse("http://127.0.0.1:9000/.rt/bootstrap").unwrap();
         assert_eq!(watch.host(), "127.0.0.1:9000");
         assert_eq!(watch.base_path(), "/.rt/bootstrap");
-        assert_eq!(
-            watch.next.path(),
-            "/.rt/bootstrap/2018-06-01/runtime/invocation/next"
-        );
         let v6 = Endpoint::parse("[::1]:9001").unwrap();
         assert_eq!(v6.addrs, ["[::1]:9001".parse().unwrap()]);
         assert!(Endpoint::parse("not a host").is_err());
@@ -350,28 +617,259 @@ mod tests {
     }
 
     #[test]
-    fn result_uris_carry_the_request_id_and_the_base_path() {
-        let mut connection =
-            Connection::new(Endpoint::parse("http://127.0.0.1:9000/.rt/bootstrap").unwrap());
-        let uri = connection.result_uri("8f5c-1", "response").unwrap();
-        assert_eq!(
-            uri.path(),
-            "/.rt/bootstrap/2018-06-01/runtime/invocation/8f5c-1/response"
-        );
-        let uri = connection.result_uri("id-2", "error").unwrap();
-        assert_eq!(
-            uri.path(),
-            "/.rt/bootstrap/2018-06-01/runtime/invocation/id-2/error"
-        );
-        assert!(connection.result_uri("a b", "response").is_err());
-    }
-
-    #[test]
     fn deadlines_are_epoch_milliseconds_or_ignored() {
         assert_eq!(deadline_from_epoch_ms(600_000), None);
         assert_eq!(
             deadline_from_epoch_ms(1_767_225_600_000),
             Some(UNIX_EPOCH + Duration::from_secs(1_767_225_600))
         );
+    }
+
+    #[test]
+    fn decimals_are_written_without_formatting() {
+        for n in [0, 7, 10, 179, 6_291_456, usize::MAX] {
+            let mut out = Vec::new();
+            push_decimal(&mut out, n);
+            assert_eq!(out, n.to_string().into_bytes());
+        }
+    }
+
+    /// One scripted answer: written in these pieces (a pause between them, so the client reads
+    /// them apart), then the connection closed if `close`.
+    struct Answer {
+        pieces: Vec<Vec<u8>>,
+        close: bool,
+    }
+
+    fn answer(pieces: &[&[u8]]) -> Answer {
+        Answer {
+            pieces: pieces.iter().map(|p| p.to_vec()).collect(),
+            close: false,
+        }
+    }
+
+    /// A server that reads each request (head, then `Content-Length` bytes) and plays the
+    /// script; returns what it received, one entry per connection.
+    async fn scripted(script: Vec<Answer>) -> (Endpoint, tokio::task::JoinHandle<Vec<Vec<u8>>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = Endpoint::parse(&listener.local_addr().unwrap().to_string()).unwrap();
+        let server = tokio::spawn(async move {
+            let mut received = Vec::new();
+            let mut script = script.into_iter().peekable();
+            while script.peek().is_some() {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                let mut seen = Vec::new();
+                for step in script.by_ref() {
+                    // One request: its head, then its body.
+                    let head_end = loop {
+                        if let Some(i) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                        let mut chunk = [0u8; 4096];
+                        let n = socket.read(&mut chunk).await.unwrap();
+                        assert!(n > 0, "client closed early");
+                        seen.extend_from_slice(&chunk[..n]);
+                    };
+                    let head = String::from_utf8_lossy(&seen[..head_end]).to_lowercase();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length: "))
+                        .map_or(0, |v| v.trim().parse().unwrap());
+                    while seen.len() < head_end + length {
+                        let mut chunk = [0u8; 4096];
+                        let n = socket.read(&mut chunk).await.unwrap();
+                        seen.extend_from_slice(&chunk[..n]);
+                    }
+                    received.push(seen.drain(..head_end + length).collect::<Vec<u8>>());
+                    for piece in &step.pieces {
+                        socket.write_all(piece).await.unwrap();
+                        socket.flush().await.unwrap();
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    }
+                    if step.close {
+                        break;
+                    }
+                }
+            }
+            received
+        });
+        (endpoint, server)
+    }
+
+    const OK: &[u8] = b"HTTP/1.1 202 Accepted\r\nContent-Length: 16\r\n\r\n{\"status\":\"OK\"}\n";
+
+    #[tokio::test]
+    async fn requests_are_http_1_1_with_host_agent_and_exact_lengths() {
+        let next = b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: abc-1\r\nLambda-Runtime-Deadline-Ms: 1767225600000\r\nContent-Length: 2\r\n\r\n{}";
+        let (endpoint, server) =
+            scripted(vec![answer(&[next]), answer(&[OK]), answer(&[OK])]).await;
+        let host = endpoint.host().to_owned();
+        let mut connection = Connection::new(endpoint);
+        let mut event = Vec::new();
+        let invocation = connection.next(&mut event).await.unwrap();
+        assert_eq!(invocation.request_id, "abc-1");
+        assert_eq!(
+            invocation.deadline,
+            Some(UNIX_EPOCH + Duration::from_secs(1_767_225_600))
+        );
+        assert_eq!(event, b"{}");
+        let status = connection.post_response("abc-1", b"[1]").await.unwrap();
+        assert_eq!(status, StatusCode::ACCEPTED);
+        let status = connection
+            .post_error("abc-1", "InvalidJson", b"{\"e\":1}")
+            .await
+            .unwrap();
+        assert_eq!(status, StatusCode::ACCEPTED);
+        let received = server.await.unwrap();
+        assert_eq!(received.len(), 3, "one connection kept alive for all three");
+        let agent = concat!("transactions-lambda/", env!("CARGO_PKG_VERSION"));
+        assert_eq!(
+            String::from_utf8_lossy(&received[0]),
+            format!("GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {agent}\r\n\r\n")
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&received[1]),
+            format!("POST /2018-06-01/runtime/invocation/abc-1/response HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {agent}\r\nContent-Length: 3\r\n\r\n[1]")
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&received[2]),
+            format!("POST /2018-06-01/runtime/invocation/abc-1/error HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {agent}\r\nLambda-Runtime-Function-Error-Type: InvalidJson\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{{\"e\":1}}")
+        );
+    }
+
+    #[tokio::test]
+    async fn bodies_arrive_in_pieces_by_length_chunks_or_close() {
+        let by_length: &[&[u8]] = &[
+            b"HTTP/1.1 200 OK\r\nlambda-runtime-aws-request-id: a\r\nCon",
+            b"tent-Length: 11\r\n\r\nhello",
+            b" world",
+        ];
+        let chunked: &[&[u8]] = &[
+            b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: b\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+            b"lo\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: t\r\n",
+            b"\r\n",
+        ];
+        let until_close: &[&[u8]] = &[
+            b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: c\r\n\r\nhello",
+            b" world",
+        ];
+        let script = vec![
+            answer(by_length),
+            answer(chunked),
+            Answer {
+                pieces: until_close.iter().map(|p| p.to_vec()).collect(),
+                close: true,
+            },
+            answer(&[b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: d\r\nConnection: close\r\nContent-Length: 1\r\n\r\n!"]),
+        ];
+        let mut script = script;
+        script[3].close = true;
+        script.push(answer(&[b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: e\r\nContent-Length: 0\r\n\r\n"]));
+        let (endpoint, server) = scripted(script).await;
+        let mut connection = Connection::new(endpoint);
+        let mut event = Vec::new();
+        for (id, body) in [
+            ("a", &b"hello world"[..]),
+            ("b", b"hello world"),
+            ("c", b"hello world"),
+            ("d", b"!"),
+            ("e", b""),
+        ] {
+            let invocation = connection.next(&mut event).await.unwrap();
+            assert_eq!(invocation.request_id, id);
+            assert_eq!(event, body, "{id}");
+        }
+        // Ended by close, then closed on request: three connections in all.
+        let received = server.await.unwrap();
+        assert_eq!(received.len(), 5);
+    }
+
+    #[tokio::test]
+    async fn an_event_over_the_limit_is_drained_and_one_byte_more_kept() {
+        let size = MAX_EVENT_BYTES + 5000;
+        let mut big = format!("HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: big\r\nContent-Length: {size}\r\n\r\n").into_bytes();
+        big.resize(big.len() + size, b'x');
+        let after = b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: small\r\nContent-Length: 3\r\n\r\nabc";
+        let (endpoint, server) = scripted(vec![answer(&[&big]), answer(&[after])]).await;
+        let mut connection = Connection::new(endpoint);
+        let mut event = Vec::new();
+        connection.next(&mut event).await.unwrap();
+        assert_eq!(event.len(), MAX_EVENT_BYTES + 1);
+        // The rest was read off the connection: the next answer is whole.
+        let invocation = connection.next(&mut event).await.unwrap();
+        assert_eq!(
+            (invocation.request_id.as_str(), &event[..]),
+            ("small", &b"abc"[..])
+        );
+        server.await.unwrap();
+    }
+
+    async fn next_fails_with(answer_bytes: &[u8], close: bool) -> String {
+        let (endpoint, _server) = scripted(vec![Answer {
+            pieces: vec![answer_bytes.to_vec()],
+            close,
+        }])
+        .await;
+        let mut connection = Connection::new(endpoint);
+        connection.next(&mut Vec::new()).await.unwrap_err().0
+    }
+
+    #[tokio::test]
+    async fn answers_that_are_not_what_a_runtime_api_sends_are_errors() {
+        let err = next_fails_with(b"SSH-2.0-OpenSSH\r\n\r\n", false).await;
+        assert!(
+            err.starts_with("GET next: an answer that is not HTTP/1.1"),
+            "{err}"
+        );
+        let err = next_fails_with(b"HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n", false).await;
+        assert!(err.contains("Content-Length that is not a number"), "{err}");
+        let err = next_fails_with(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+            false,
+        )
+        .await;
+        assert!(err.contains("two different Content-Length"), "{err}");
+        let err =
+            next_fails_with(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", false).await;
+        assert!(err.contains("other than chunked"), "{err}");
+        let err = next_fails_with(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", true).await;
+        assert!(
+            err.starts_with("reading the event body: connection closed inside a body"),
+            "{err}"
+        );
+        let err = next_fails_with(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            false,
+        )
+        .await;
+        assert!(err.contains("chunk size that is not hex"), "{err}");
+        let err = next_fails_with(b"HTTP/1.1 200 OK\r\nContent-Le", true).await;
+        assert!(err.contains("connection closed before the answer"), "{err}");
+        let mut huge = b"HTTP/1.1 200 OK\r\nX-Padding: ".to_vec();
+        huge.resize(MAX_HEAD_BYTES + 100, b'0');
+        let err = next_fails_with(&huge, false).await;
+        assert!(err.contains("answer head over"), "{err}");
+        let err = next_fails_with(
+            b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n",
+            false,
+        )
+        .await;
+        assert_eq!(err, "GET next answered 500 Internal Server Error");
+        let err = next_fails_with(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false).await;
+        assert!(
+            err.contains("without Lambda-Runtime-Aws-Request-Id"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn request_ids_that_do_not_fit_a_request_line_are_refused_unsent() {
+        let (endpoint, _server) = scripted(vec![answer(&[OK])]).await;
+        let mut connection = Connection::new(endpoint);
+        for id in ["", "a b", "a\r\nX-Injected: 1", "../next", "id?x=1"] {
+            let err = connection.post_response(id, b"{}").await.unwrap_err().0;
+            assert!(err.contains("does not fit a URI"), "{id:?}: {err}");
+        }
+        assert!(connection.stream.is_none(), "nothing was sent");
     }
 }
