@@ -18,6 +18,10 @@ from pathlib import Path
 
 HEADLINE_BEGIN = "<!-- headline:begin -->"
 HEADLINE_END = "<!-- headline:end -->"
+LMI_BEGIN = "<!-- managed-instances:begin -->"
+LMI_END = "<!-- managed-instances:end -->"
+COST_BEGIN = "<!-- lmi-cost:begin -->"
+COST_END = "<!-- lmi-cost:end -->"
 OURS, GLIBC, FLOOR, GO = "ours_static", "ours_glibc", "floor", "go"
 LABELS = {
     OURS: "ours, static (shipped)",
@@ -84,6 +88,10 @@ def mb(v):
 
 def usd(v):
     return f"${v:.4f}"
+
+
+def month(v):
+    return f"${v:,.0f}" if v >= 100 else f"${v:,.2f}"
 
 
 def ratio(go, ours):
@@ -184,6 +192,68 @@ class Report:
                 "not Graviton's. Cost: modelled from the x86_64 run (`lambda-bench price`), arm64 prices. "
                 "Not measured on AWS. " + self.provenance())
         return f"{HEADLINE_BEGIN}\n{table(header, rows)}\n\n{note}\n{HEADLINE_END}"
+
+    def managed_instances(self):
+        """The throughput block (README's Managed Instances section) from load.json, or None."""
+        path = self.args.dir / "load.json"
+        if not path.exists():
+            return None
+        rows_in = load(path).get("results", [])
+        ns = sorted({r["max_concurrency"] for r in rows_in})
+        events = list(dict.fromkeys(r["event"] for r in rows_in))
+        labels = list(dict.fromkeys(r["label"] for r in rows_in))
+        by = {(r["event"], r["label"], r["max_concurrency"]): r for r in rows_in}
+        header = ["event", "bootstrap"] + [f"events/s, N = {n}" for n in ns] + [
+            f"CPU-ms per event, N = {ns[-1]}", "vs ours", f"peak RSS, N = {ns[-1]}", "polls open at each N"]
+        rows = []
+        for ev in events:
+            ours = by.get((ev, labels[0], ns[-1]))
+            for label in labels:
+                cells = [by.get((ev, label, n)) for n in ns]
+                last = cells[-1]
+                if last is None:
+                    continue
+                rel = (f"{last['cpu_ms_per_event'] / ours['cpu_ms_per_event']:.2f}x"
+                       if ours and ours["cpu_ms_per_event"] else "")
+                rows.append([f"`{ev}`", label]
+                            + [f"{c['events_per_s']:,.0f}" if c else "" for c in cells]
+                            + [f"{last['cpu_ms_per_event']:.3f}", rel, f"{last['peak_rss_mb']:.0f} MB",
+                               "/".join(str(c["polls_open_max"]) if c else "-" for c in cells)])
+        note = ("`lambda-bench load`: N events in flight per process (`AWS_LAMBDA_MAX_CONCURRENCY=N`), native "
+                "x86_64 on the machine named below, every answer checked; CPU-ms is utime + stime per event, what "
+                "Managed Instances bill through instance-hours. A 2-vCPU machine shows whether a runtime uses its "
+                "vCPUs (N = 1 against 2) and what each event costs in CPU; it cannot show a 16-vCPU instance's "
+                "throughput, only bound it: CPU-ms per event times events/s is the vCPUs needed. "
+                + self.provenance())
+        return f"{LMI_BEGIN}\n{table(header, rows)}\n\n{note}\n{LMI_END}"
+
+    def lmi_cost(self):
+        """Per-request Lambda or Managed Instances at 10, 100 and 1,000 requests/s, and the
+        break-even rate, from lmi-cost-*.json, or None."""
+        rows = []
+        rates = (10.0, 100.0, 1000.0)
+        for ev, label in (("seed", "seed"), ("big", self.big_label)):
+            path = self.args.dir / f"lmi-cost-{ev}.json"
+            if not path.exists():
+                continue
+            for c in load(path)["contenders"]:
+                at = {r["rate"]: r for r in c["rates"]}
+                if not all(rate in at for rate in rates):
+                    raise ReportError(f"{path.name}: rates {rates} not all priced")
+                be = c.get("break_even") or {}
+                first = be.get("first")
+                rows.append([label, c["contender"]["label"], f"{c['contender']['cpu_ms_per_event']:.3f}",
+                             f"{first:,.0f}" if first else "never"]
+                            + [f"{month(at[r]['lambda_per_month'])} / {month(at[r]['lmi']['total'])}" for r in rates])
+        if not rows:
+            return None
+        header = ["event", "bootstrap", "CPU-ms per event", "break-even, requests/s",
+                  "$/month at 10 req/s: per-request / LMI", "at 100 req/s", "at 1,000 req/s"]
+        note = ("Modelled by `lambda-bench lmi-cost` from the run above (CPU-ms per event and peak RSS at the "
+                "highest N; per-request Lambda at 256 MB from the `lambda-bench run` of the same report), "
+                "us-east-1 on-demand prices, c7g.xlarge, 50 % target CPU, 3 instances minimum. "
+                "Break-even: the sustained rate above which Managed Instances cost less. " + self.provenance())
+        return f"{COST_BEGIN}\n{table(header, rows)}\n\n{note}\n{COST_END}"
 
     def timing_table(self, run, source):
         rows = []
@@ -363,7 +433,7 @@ measurement: `lambda-bench cloud --memory ...` on an AWS account measures it
         out = ["## Lambda Managed Instances: throughput", ""]
         if (d / "load.md").exists():
             out += ["`lambda-bench load`: N events in flight per execution environment "
-                    "(`AWS_LAMBDA_MAX_CONCURRENCY=N`), native x86_64, seed event. Plot: [load.svg](load.svg); "
+                    "(`AWS_LAMBDA_MAX_CONCURRENCY=N`), native x86_64: ours, the same processor behind `lambda_runtime::run_concurrent`, and Go, on the seed event, a 20,000-transaction and the big event. Plot: [load.svg](load.svg); "
                     "data: [load.json](load.json)." + (f" **Note: {self.args.lmi_status}.**" if self.args.lmi_status else ""),
                     "", self.command_block("load"), "", self.embedded("load.md")]
         else:
@@ -427,12 +497,12 @@ def machine_description():
     return f"{platform.machine()}, {os.cpu_count()} vCPU{', ' + cpu if cpu else ''}{mem}, {osname}"
 
 
-def replace_headline(readme: Path, block: str):
+def replace_headline(readme: Path, block: str, begin_mark=HEADLINE_BEGIN, end_mark=HEADLINE_END):
     text = readme.read_text(encoding="utf-8")
-    begin, end = text.find(HEADLINE_BEGIN), text.find(HEADLINE_END)
+    begin, end = text.find(begin_mark), text.find(end_mark)
     if begin < 0 or end < begin:
-        raise ReportError(f"{readme}: no {HEADLINE_BEGIN} ... {HEADLINE_END} block to replace")
-    readme.write_text(text[:begin] + block + text[end + len(HEADLINE_END):], encoding="utf-8")
+        raise ReportError(f"{readme}: no {begin_mark} ... {end_mark} block to replace")
+    readme.write_text(text[:begin] + block + text[end + len(end_mark):], encoding="utf-8")
 
 
 def main(argv=None):
@@ -463,8 +533,18 @@ def main(argv=None):
         (args.dir / "README.md").write_text(readme, encoding="utf-8")
         (args.dir / "summary.md").write_text(summary, encoding="utf-8")
         (args.dir / "report.json").write_text(json.dumps(report.report_json(), indent=2) + "\n", encoding="utf-8")
+        lmi_block = report.managed_instances()
+        if lmi_block:
+            (args.dir / "managed-instances.md").write_text(
+                "# Lambda Managed Instances: throughput and CPU per event\n\n"
+                "Generated by `scripts/report.sh`; README.md at the top of the project shows this table.\n\n"
+                f"{lmi_block}\n", encoding="utf-8")
+        cost_block = report.lmi_cost()
         if args.readme:
             replace_headline(args.readme, block)
+            for extra, begin_mark, end_mark in ((lmi_block, LMI_BEGIN, LMI_END), (cost_block, COST_BEGIN, COST_END)):
+                if extra and begin_mark in args.readme.read_text(encoding="utf-8"):
+                    replace_headline(args.readme, extra, begin_mark, end_mark)
     except ReportError as e:
         print(f"report: {e}", file=sys.stderr)
         return 1

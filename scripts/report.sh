@@ -57,7 +57,7 @@ T=$CARGO_TARGET_DIR
 # ---- builds ------------------------------------------------------------------------------------
 log "builds: x86_64 release (glibc) + floor, x86_64 static, arm64 static + glibc + floor, Go, tools"
 cargo build --release --locked -p transactions-lambda --features lambda-runtime-contender \
-  --bin bootstrap --bin bootstrap-empty-floor
+  --bin bootstrap --bin bootstrap-empty-floor --bin bootstrap-lambda-runtime
 scripts/build-x86-static.sh   # the shipped build's x86_64 twin
 scripts/build-arm64.sh
 cargo lambda build --release --arm64 --locked -p transactions-lambda --bin bootstrap \
@@ -71,11 +71,15 @@ bench="$T/tool/lambda-bench"
 
 mkdir -p "$T/count"
 if [ "$quick" = 1 ]; then big_n=2000; else big_n=100000; fi
+if [ "$quick" = 1 ]; then mid_n=500; else mid_n=20000; fi
 big="$T/count/p${big_n}.json"
-if [ ! -s "$big" ]; then
-  cargo run --locked --release -q -p transactions-lambda --example gen_batch -- -n "$big_n" >"$big.tmp"
-  mv "$big.tmp" "$big"
-fi
+mid="$T/count/p${mid_n}.json"
+for n in "$big_n" "$mid_n"; do
+  if [ ! -s "$T/count/p$n.json" ]; then
+    cargo run --locked --release -q -p transactions-lambda --example gen_batch -- -n "$n" >"$T/count/p$n.json.tmp"
+    mv "$T/count/p$n.json.tmp" "$T/count/p$n.json"
+  fi
+done
 
 x86=("ours_static=$T/lambda-x86-static/bootstrap/bootstrap" "ours_glibc=$T/release/bootstrap"
   "floor=$T/release/bootstrap-empty-floor" "go=$T/go/amd64/bootstrap")
@@ -83,10 +87,10 @@ arm=("ours_static=$T/lambda-arm64/bootstrap/bootstrap" "ours_glibc=$T/lambda-arm
   "floor=$T/lambda-arm64-floor/bootstrap-empty-floor/bootstrap" "go=$T/go/arm64/bootstrap")
 if [ "$quick" = 1 ]; then
   seed_runs=(--cold 3 --runs 30) big_runs=(--cold 2 --runs 5) count_opts=(--threaded-repeat 1)
-  load_runs=(--max-concurrency "1,2" --runs 500 --warmup 20)   # CPU time ticks at 10 ms: enough events to register
+  load_runs=(--max-concurrency "1,2" --runs 500 --warmup 20 --max-seconds 2)   # CPU time ticks at 10 ms: enough events to register
 else
   seed_runs=(--cold 60 --runs 1000) big_runs=(--cold 10 --runs 100) count_opts=()
-  load_runs=(--max-concurrency "1,2,4,8" --runs 2000 --warmup 200)
+  load_runs=(--max-concurrency "1,2,4,8" --runs 20000 --warmup 200 --max-seconds 5)
 fi
 sizes=128,256,512,1024,1769
 
@@ -129,7 +133,10 @@ if "$bench" load --help >/dev/null 2>&1; then
   # Exit 1 means a window was not clean (fewer polls open than N, errors): its table says which,
   # and the report shows it rather than stopping.
   load_rc=0
-  measure load "$bench" load "${x86[0]}" "${x86[3]}" -e events/seed-3tx.json "${load_runs[@]}" --memory 256 \
+  # Ours, the same processor behind lambda_runtime::run_concurrent (the official runtime's own
+  # way), and Go; the seed, a 20,000-transaction and the big event.
+  measure load "$bench" load "${x86[0]}" "lambda_runtime=$T/release/bootstrap-lambda-runtime" "${x86[3]}" \
+    -e events/seed-3tx.json -e "$mid" -e "$big" "${load_runs[@]}" --memory 256 \
     --json "$out/load.json" --markdown "$out/load.md" --plot "$out/load.svg" || load_rc=$?
   [ -s "$out/load.json" ] || die "lambda-bench load wrote no results (exit $load_rc)"
   [ "$load_rc" -eq 0 ] || lmi_status="lambda-bench load exited $load_rc: not every window was clean (its table says which)"
@@ -140,14 +147,16 @@ fi
 if "$bench" lmi-cost --help >/dev/null 2>&1; then
   for ev in seed big; do
     # A refusal (a load window with no CPU time measured, say) is reported, not fatal.
-    if ! measure "lmi-cost-$ev" "$bench" lmi-cost "${load_args[@]}" --run "$out/x86-$ev.json" \
+    if [ "$ev" = seed ]; then ev_file=seed-3tx.json; else ev_file=$(basename "$big"); fi
+    event_args=()
+    [ "${#load_args[@]}" -eq 0 ] || event_args=(--event "$ev_file")
+    if ! measure "lmi-cost-$ev" "$bench" lmi-cost "${load_args[@]}" "${event_args[@]}" --run "$out/x86-$ev.json" \
       --json "$out/lmi-cost-$ev.json" --markdown "$out/lmi-cost-$ev.md" --plot "$out/lmi-cost-$ev.svg" \
       2>"$T/lmi-cost.err"; then
       cat "$T/lmi-cost.err" >&2
       rm -f "$out/lmi-cost-$ev".*
       lmi_status="${lmi_status:+$lmi_status; }lambda-bench lmi-cost refused: $(grep -m1 . "$T/lmi-cost.err")"
     fi
-    [ "${#load_args[@]}" -eq 0 ] || break   # the load document holds the seed event only
   done
 else
   lmi_status="${lmi_status:+$lmi_status; }no \`lmi-cost\` command in this lambda-bench"

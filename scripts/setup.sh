@@ -27,7 +27,7 @@ fi
 
 # --- Rust: the toolchain pinned in rust-toolchain.toml, with rustfmt, clippy and the arm64 target
 #     for Graviton. Falls back to Debian's rustc with an arm64 std when rustup cannot download them
-#     (see README, "Toolchain fallback"; RUSTUP_TOOLCHAIN=debian then overrides the file).
+#     (see docs/develop.md, "Toolchain fallback"; RUSTUP_TOOLCHAIN=debian then overrides the file).
 if command -v rustup >/dev/null 2>&1; then
   channel=$(sed -nE 's/^channel *= *"([^"]+)"/\1/p' rust-toolchain.toml)
   arm64=aarch64-unknown-linux-gnu

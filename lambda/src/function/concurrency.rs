@@ -32,10 +32,6 @@ impl Concurrency {
         threads: 1,
     };
 
-    pub fn is_single(&self) -> bool {
-        self.workers == 1
-    }
-
     /// Workers per thread, as evenly as they divide: thread `i` of `threads` runs this many.
     pub fn workers_on(&self, thread: usize) -> usize {
         self.workers / self.threads + usize::from(thread < self.workers % self.threads)
