@@ -105,7 +105,8 @@ cmds="$T/report-commands.tsv"
 measure() {
   local id=$1
   shift
-  printf '%s\t%s\n' "$id" "$(printf '%q ' "$@" | sed "s|$PWD/||g; s| \$||")" >>"$cmds"
+  # Paths as a reader's checkout has them: the target folder as `target/`, wherever it was.
+  printf '%s\t%s\n' "$id" "$(printf '%q ' "$@" | sed "s|$T/|target/|g; s|$PWD/||g; s| \$||")" >>"$cmds"
   log "$id: $*"
   "$@"
 }
