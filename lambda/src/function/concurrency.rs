@@ -167,6 +167,19 @@ mod tests {
         assert!(huge.warning.is_some());
     }
 
+    /// The limit read through getrlimit is the one the kernel reports for this process.
+    #[test]
+    fn the_open_file_limit_is_the_soft_limit_the_kernel_reports() {
+        let limits = std::fs::read_to_string("/proc/self/limits").unwrap();
+        let line = limits
+            .lines()
+            .find(|l| l.starts_with("Max open files"))
+            .unwrap();
+        let soft = line.split_whitespace().nth(3).unwrap();
+        let expected = soft.parse::<u64>().ok(); // "unlimited" reads as no limit
+        assert_eq!(open_file_limit(), expected, "{line}");
+    }
+
     #[test]
     fn workers_spread_evenly_over_threads() {
         let c = Concurrency {
