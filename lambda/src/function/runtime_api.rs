@@ -265,34 +265,31 @@ impl Connection {
         request.extend_from_slice(method.as_bytes());
         request.push(b' ');
         request.extend_from_slice(self.endpoint.base_path.as_bytes());
+        // The request line's target: `next`'s path, or a result path around the request id.
         match result {
             None => request.extend_from_slice(target.as_bytes()),
-            Some((result, error_type)) => {
+            Some((result, _)) => {
                 request.extend_from_slice(INVOCATION.as_bytes());
                 request.extend_from_slice(target.as_bytes());
                 request.extend_from_slice(result.as_bytes());
-                request.extend_from_slice(b" HTTP/1.1\r\nHost: ");
-                request.extend_from_slice(self.endpoint.host.as_bytes());
-                request.extend_from_slice(b"\r\nUser-Agent: ");
-                request.extend_from_slice(USER_AGENT.as_bytes());
-                if let Some(error_type) = error_type {
-                    request.extend_from_slice(b"\r\nLambda-Runtime-Function-Error-Type: ");
-                    request.extend_from_slice(error_type.as_bytes());
-                    request.extend_from_slice(b"\r\nContent-Type: application/json");
-                }
-                request.extend_from_slice(b"\r\nContent-Length: ");
-                push_decimal(request, body.len());
-                request.extend_from_slice(b"\r\n\r\n");
-                request.extend_from_slice(body);
             }
         }
-        if result.is_none() {
-            request.extend_from_slice(b" HTTP/1.1\r\nHost: ");
-            request.extend_from_slice(self.endpoint.host.as_bytes());
-            request.extend_from_slice(b"\r\nUser-Agent: ");
-            request.extend_from_slice(USER_AGENT.as_bytes());
-            request.extend_from_slice(b"\r\n\r\n");
+        request.extend_from_slice(b" HTTP/1.1\r\nHost: ");
+        request.extend_from_slice(self.endpoint.host.as_bytes());
+        request.extend_from_slice(b"\r\nUser-Agent: ");
+        request.extend_from_slice(USER_AGENT.as_bytes());
+        // Only a result post has a body (`GET next` sends no Content-Length).
+        if let Some((_, error_type)) = result {
+            if let Some(error_type) = error_type {
+                request.extend_from_slice(b"\r\nLambda-Runtime-Function-Error-Type: ");
+                request.extend_from_slice(error_type.as_bytes());
+                request.extend_from_slice(b"\r\nContent-Type: application/json");
+            }
+            request.extend_from_slice(b"\r\nContent-Length: ");
+            push_decimal(request, body.len());
         }
+        request.extend_from_slice(b"\r\n\r\n");
+        request.extend_from_slice(body);
         if self.stream.is_none() {
             self.stream = Some(connect(&self.endpoint).await?);
             self.input.clear();
