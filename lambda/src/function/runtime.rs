@@ -16,7 +16,7 @@
 //!
 //! [`concurrency`]: crate::function::concurrency
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 use std::time::SystemTime;
 
 use crate::function::concurrency::Concurrency;
@@ -199,8 +199,13 @@ pub fn serve(
 /// The line logged when the runtime stops for the platform to start a fresh process: once per
 /// process, however many workers see the failure (a Runtime API going away fails them all).
 pub fn log_stopped(logger: Logger, err: &RuntimeError) {
-    static STOPPING: AtomicBool = AtomicBool::new(false);
-    if STOPPING.swap(true, Ordering::AcqRel) {
+    // A lock, not a flag: a thread that loses the race waits until the line is written, so the
+    // process cannot exit from another thread with the line still unwritten.
+    static STOPPED: Mutex<bool> = Mutex::new(false);
+    let mut stopped = STOPPED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if std::mem::replace(&mut *stopped, true) {
         return;
     }
     logger.log(
