@@ -108,8 +108,9 @@ fn open_file_limit() -> Option<u64> {
     };
     // SAFETY: getrlimit writes the struct it is given and nothing else.
     let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
-    // `rlim_t` is u64 on every Linux target.
-    (ok && limit.rlim_cur != libc::RLIM_INFINITY).then_some(limit.rlim_cur)
+    // `rlim_t` is u64 on every Linux target, and the limit is never RLIM_INFINITY: Linux
+    // refuses one above fs.nr_open.
+    ok.then_some(limit.rlim_cur)
 }
 
 #[cfg(test)]

@@ -151,7 +151,8 @@ pub struct Connection {
     stream: Option<TcpStream>,
     /// The request being written: head and body, one `write`.
     request: Vec<u8>,
-    /// Bytes read and not yet consumed: `input[start..]`.
+    /// Bytes read and not yet consumed: `input[start..]`. Kept between answers: it holds at most
+    /// an unfinished head or trailer section (under `MAX_HEAD_BYTES`) and one read's room.
     input: Vec<u8>,
     start: usize,
 }
@@ -321,7 +322,7 @@ impl Connection {
                     return Ok(head);
                 }
                 Ok(httparse::Status::Partial) => {
-                    if self.input.len() - self.start > MAX_HEAD_BYTES {
+                    if at_head_limit(&self.input[self.start..]) {
                         return Err(format!("an answer head over {MAX_HEAD_BYTES} bytes"));
                     }
                     if self.fill().await? == 0 {
@@ -417,16 +418,20 @@ impl Connection {
 
     /// Consumes the CRLF after a chunk's data.
     async fn expect_crlf(&mut self) -> Result<(), String> {
-        while self.input.len() - self.start < 2 {
-            if self.fill().await? == 0 {
-                return Err("connection closed inside a chunked body".into());
+        loop {
+            match self.input[self.start..] {
+                [b'\r', b'\n', ..] => {
+                    self.start += 2;
+                    return Ok(());
+                }
+                [] | [b'\r'] => {
+                    if self.fill().await? == 0 {
+                        return Err("connection closed inside a chunked body".into());
+                    }
+                }
+                _ => return Err("a chunk not followed by CRLF".into()),
             }
         }
-        if &self.input[self.start..self.start + 2] != b"\r\n" {
-            return Err("a chunk not followed by CRLF".into());
-        }
-        self.start += 2;
-        Ok(())
     }
 
     /// Consumes a chunked body's trailer section, up to its empty line.
@@ -438,7 +443,7 @@ impl Connection {
                 if end == 0 {
                     return Ok(());
                 }
-            } else if pending.len() > MAX_HEAD_BYTES {
+            } else if at_head_limit(pending) {
                 return Err(format!("trailers over {MAX_HEAD_BYTES} bytes"));
             } else if self.fill().await? == 0 {
                 return Err("connection closed inside the trailers".into());
@@ -446,15 +451,12 @@ impl Connection {
         }
     }
 
-    /// Reads more of the answer into `input`, keeping what is not consumed yet.
+    /// Reads more of the answer into `input`. What is consumed goes first, so what is kept moves
+    /// to the front: a partial head, chunk line or trailer, never a read's worth of body (`copy`
+    /// takes what is buffered before it reads).
     async fn fill(&mut self) -> Result<usize, String> {
-        if self.start == self.input.len() {
-            self.input.clear();
-            self.start = 0;
-        } else if self.start > 0 && self.input.capacity() - self.input.len() < READ_ROOM {
-            self.input.drain(..self.start);
-            self.start = 0;
-        }
+        self.input.drain(..self.start);
+        self.start = 0;
         self.input.reserve(READ_ROOM);
         let stream = self.stream.as_mut().ok_or("no connection")?;
         stream
@@ -463,20 +465,18 @@ impl Connection {
             .map_err(|e| e.to_string())
     }
 
-    /// After an answer: a server that said it closes gets a new connection next time, and a
-    /// large read buffer is given back.
+    /// After an answer: a server that said it closes gets a new connection next time.
     fn finish(&mut self, head: &Head) {
         if head.close {
             self.stream = None;
         }
-        if self.start == self.input.len() {
-            self.input.clear();
-            self.start = 0;
-            if self.input.capacity() > 4 * READ_ROOM {
-                self.input = Vec::new();
-            }
-        }
     }
+}
+
+/// Whether a head or trailer section still unfinished at `pending.len()` bytes is over the
+/// limit: it goes on past this many.
+fn at_head_limit(pending: &[u8]) -> bool {
+    pending.len() >= MAX_HEAD_BYTES
 }
 
 /// Appends what fits under `limit` to the sink; the rest is dropped.
@@ -743,11 +743,13 @@ mod tests {
         ];
         let chunked: &[&[u8]] = &[
             b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: b\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
-            b"lo\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: t\r\n",
+            b"lo\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: t\r\nY-Trailer: u\r\n",
             b"\r\n",
         ];
+        // A head alone in its read, so the body starts with nothing buffered.
         let until_close: &[&[u8]] = &[
-            b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: c\r\n\r\nhello",
+            b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: c\r\n\r\n",
+            b"hello",
             b" world",
         ];
         let script = vec![
@@ -762,6 +764,13 @@ mod tests {
         let mut script = script;
         script[3].close = true;
         script.push(answer(&[b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: e\r\nContent-Length: 0\r\n\r\n"]));
+        // A chunk size line, a chunk's CRLF and a trailer each split between two reads.
+        script.push(answer(&[
+            b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: f\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;e",
+            b"xt=1\r\n world\r",
+            b"\n0\r\nX-Tr",
+            b"ailer: t\r\n\r\n",
+        ]));
         let (endpoint, server) = scripted(script).await;
         let mut connection = Connection::new(endpoint);
         let mut event = Vec::new();
@@ -771,14 +780,15 @@ mod tests {
             ("c", b"hello world"),
             ("d", b"!"),
             ("e", b""),
+            ("f", b"hello world"),
         ] {
             let invocation = connection.next(&mut event).await.unwrap();
             assert_eq!(invocation.request_id, id);
             assert_eq!(event, body, "{id}");
         }
-        // Ended by close, then closed on request: three connections in all.
+        // Six requests; ended by close, then closed on request: three connections in all.
         let received = server.await.unwrap();
-        assert_eq!(received.len(), 5);
+        assert_eq!(received.len(), 6);
     }
 
     #[tokio::test]
@@ -799,6 +809,86 @@ mod tests {
             ("small", &b"abc"[..])
         );
         server.await.unwrap();
+    }
+
+    /// An answer for request `id` whose head is `head_len` bytes long (a padding header makes
+    /// up the length), with a two-byte body.
+    fn answer_with_head_of(id: &str, head_len: usize) -> Vec<u8> {
+        let start = format!("HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: {id}\r\nContent-Length: 2\r\nX-Padding: ");
+        let mut bytes = start.into_bytes();
+        bytes.resize(head_len - 4, b'p');
+        bytes.extend_from_slice(b"\r\n\r\nok");
+        bytes
+    }
+
+    #[tokio::test]
+    async fn answer_heads_up_to_the_limit_are_read_and_longer_ones_refused() {
+        // Each big head comes behind a small answer in the same read, so it starts part way
+        // into the buffer, and the connection must go on serving after it.
+        let small = |id: &str| {
+            format!("HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: {id}\r\nContent-Length: 0\r\n\r\n")
+                .into_bytes()
+        };
+        for (head_len, accepted) in [(MAX_HEAD_BYTES, true), (MAX_HEAD_BYTES + 1, false)] {
+            let mut first = small("a");
+            first.extend_from_slice(&answer_with_head_of("b", head_len));
+            let (endpoint, _server) =
+                scripted(vec![answer(&[&first]), answer(&[]), answer(&[&small("c")])]).await;
+            let mut connection = Connection::new(endpoint);
+            let mut event = Vec::new();
+            assert_eq!(connection.next(&mut event).await.unwrap().request_id, "a");
+            let big = connection.next(&mut event).await;
+            if accepted {
+                assert_eq!(big.unwrap().request_id, "b", "a head of {head_len} bytes");
+                assert_eq!(event, b"ok");
+                let after = connection.next(&mut event).await.unwrap();
+                assert_eq!((after.request_id.as_str(), event.len()), ("c", 0));
+            } else {
+                let err = big.unwrap_err().0;
+                assert!(err.contains("answer head over"), "{head_len} bytes: {err}");
+            }
+        }
+    }
+
+    fn fields(head: &[u8]) -> Result<Head, String> {
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut answer = httparse::Response::new(&mut headers);
+        assert!(answer.parse(head).unwrap().is_complete());
+        read_head_fields(&answer)
+    }
+
+    #[test]
+    fn how_each_answer_head_says_its_body_ends() {
+        let body = |head: &[u8]| fields(head).unwrap().body;
+        assert_eq!(
+            body(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"),
+            BodyLength::Bytes(5)
+        );
+        assert_eq!(
+            body(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+            ),
+            BodyLength::Chunked
+        );
+        assert_eq!(body(b"HTTP/1.1 200 OK\r\n\r\n"), BodyLength::UntilClose);
+        assert!(fields(b"HTTP/1.1 200 OK\r\n\r\n").unwrap().close);
+        // No body, whatever the headers say.
+        for status in ["100 Continue", "204 No Content", "304 Not Modified"] {
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+            );
+            let head = fields(head.as_bytes()).unwrap();
+            assert_eq!(
+                (head.body, head.close),
+                (BodyLength::Bytes(0), false),
+                "{status}"
+            );
+        }
+        for length in ["", "+5", "-1", "5 5", "0x5", "99999999999999999999"] {
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {length}\r\n\r\n");
+            let err = fields(head.as_bytes()).map(|h| h.body).unwrap_err();
+            assert!(err.contains("not a number"), "{length:?}: {err}");
+        }
     }
 
     async fn next_fails_with(answer_bytes: &[u8], close: bool) -> String {
@@ -846,6 +936,11 @@ mod tests {
         huge.resize(MAX_HEAD_BYTES + 100, b'0');
         let err = next_fails_with(&huge, false).await;
         assert!(err.contains("answer head over"), "{err}");
+        let mut huge =
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-Padding: ".to_vec();
+        huge.resize(MAX_HEAD_BYTES * 2, b'0');
+        let err = next_fails_with(&huge, false).await;
+        assert!(err.contains("trailers over"), "{err}");
         let err = next_fails_with(
             b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n",
             false,
