@@ -157,6 +157,7 @@ impl<'s> Bytes<'s> {
         let mut index = 0;
         loop {
             self.eat(b"{\"id\":\"")?;
+            let id_start = self.at;
             let id = self.string_rest()?;
             if id.is_empty() {
                 return None; // refused by the general path, with its path
@@ -176,7 +177,9 @@ impl<'s> Bytes<'s> {
                 kind == CREDIT
             };
             if credit {
-                credits.add_credit(index, id, amount).ok()?;
+                credits
+                    .add_credit(index, &self.source[id_start..], id.len(), amount)
+                    .ok()?;
             }
             index += 1;
             match self.next()? {

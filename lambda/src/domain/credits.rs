@@ -29,15 +29,17 @@ impl CreditSummary {
         if <[u8; 6]>::try_from(&*tx.kind).map_or(true, |kind| kind != *CREDIT) {
             return Ok(());
         }
-        self.add_credit(index, &tx.id, tx.amount)
+        self.add_credit(index, &tx.id, tx.id.len(), tx.amount)
     }
 
-    /// Counts transaction `index`, already known to be a credit.
+    /// Counts transaction `index`, already known to be a credit, whose ID is `id[..id_len]`
+    /// (`id` may go on with the document's bytes after it: see [`Signer::update_prefix`]).
     #[inline(always)]
     pub(crate) fn add_credit(
         &mut self,
         index: usize,
         id: &[u8],
+        id_len: usize,
         amount: Amount,
     ) -> Result<(), InputError> {
         self.total.add(amount).map_err(|_| {
@@ -48,7 +50,7 @@ impl CreditSummary {
                 ),
             )
         })?;
-        self.signer.update(id);
+        self.signer.update_prefix(id, id_len);
         self.count += 1;
         Ok(())
     }
