@@ -752,6 +752,11 @@ mod tests {
             b"hello",
             b" world",
         ];
+        // And one whose body starts in the head's read.
+        let until_close_with_head: &[&[u8]] = &[
+            b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: c2\r\n\r\nhello",
+            b" world",
+        ];
         let script = vec![
             answer(by_length),
             answer(chunked),
@@ -759,10 +764,14 @@ mod tests {
                 pieces: until_close.iter().map(|p| p.to_vec()).collect(),
                 close: true,
             },
+            Answer {
+                pieces: until_close_with_head.iter().map(|p| p.to_vec()).collect(),
+                close: true,
+            },
             answer(&[b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: d\r\nConnection: close\r\nContent-Length: 1\r\n\r\n!"]),
         ];
         let mut script = script;
-        script[3].close = true;
+        script[4].close = true;
         script.push(answer(&[b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: e\r\nContent-Length: 0\r\n\r\n"]));
         // A chunk size line, a chunk's CRLF and a trailer each split between two reads.
         script.push(answer(&[
@@ -778,6 +787,7 @@ mod tests {
             ("a", &b"hello world"[..]),
             ("b", b"hello world"),
             ("c", b"hello world"),
+            ("c2", b"hello world"),
             ("d", b"!"),
             ("e", b""),
             ("f", b"hello world"),
@@ -786,9 +796,9 @@ mod tests {
             assert_eq!(invocation.request_id, id);
             assert_eq!(event, body, "{id}");
         }
-        // Six requests; ended by close, then closed on request: three connections in all.
+        // Seven requests; ended by close twice, then closed on request: four connections.
         let received = server.await.unwrap();
-        assert_eq!(received.len(), 6);
+        assert_eq!(received.len(), 7);
     }
 
     #[tokio::test]
