@@ -447,6 +447,10 @@ measurement: `lambda-bench cloud --memory ...` on an AWS account measures it
                     self.command_block(*[f"lmi-cost-{ev}" for ev in lmi])]
             for ev in lmi:
                 out += ["", self.embedded(f"lmi-cost-{ev}.md")]
+            # One event refused (too little CPU time to measure in a quick run, say): say so.
+            missing = [ev for ev in ("seed", "big") if ev not in lmi]
+            if missing:
+                out += ["", f"Not generated for the {' and '.join(missing)} event: {why}."]
         else:
             out += [f"Not generated: {why}."]
         return "\n".join(out) + "\n"

@@ -87,7 +87,9 @@ arm=("ours_static=$T/lambda-arm64/bootstrap/bootstrap" "ours_glibc=$T/lambda-arm
   "floor=$T/lambda-arm64-floor/bootstrap-empty-floor/bootstrap" "go=$T/go/arm64/bootstrap")
 if [ "$quick" = 1 ]; then
   seed_runs=(--cold 3 --runs 30) big_runs=(--cold 2 --runs 5) count_opts=(--threaded-repeat 1)
-  load_runs=(--max-concurrency "1,2" --runs 500 --warmup 20 --max-seconds 2)   # CPU time ticks at 10 ms: enough events to register
+  # CPU time ticks at 10 ms: 5,000 seed events at ~0.02 CPU-ms each register ~10 ticks (500 did
+  # not on a fast CPU, and lmi-cost refuses a window with none); --max-seconds bounds the rest.
+  load_runs=(--max-concurrency "1,2" --runs 5000 --warmup 20 --max-seconds 2)
 else
   seed_runs=(--cold 60 --runs 1000) big_runs=(--cold 10 --runs 100) count_opts=()
   load_runs=(--max-concurrency "1,2,4,8" --runs 20000 --warmup 200 --max-seconds 5)
@@ -156,7 +158,7 @@ if "$bench" lmi-cost --help >/dev/null 2>&1; then
       2>"$T/lmi-cost.err"; then
       cat "$T/lmi-cost.err" >&2
       rm -f "$out/lmi-cost-$ev".*
-      lmi_status="${lmi_status:+$lmi_status; }lambda-bench lmi-cost refused: $(grep -m1 . "$T/lmi-cost.err")"
+      lmi_status="${lmi_status:+$lmi_status; }lambda-bench lmi-cost refused the $ev event: $(grep -m1 . "$T/lmi-cost.err")"
     fi
   done
 else

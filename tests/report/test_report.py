@@ -84,15 +84,19 @@ class QuickReportTest(unittest.TestCase):
                 self.assertTrue(meta["commands"][ident][0].startswith("target/tool/lambda-bench ")
                                 or "lambda-bench " in meta["commands"][ident][0])
                 self.assertIn(meta["commands"][ident][0], text)
-        # The Managed Instances sections: generated (with their command) or saying why not.
+        # The Managed Instances sections: each result generated (with its command) or the section
+        # saying why not (lmi-cost refuses a load window too short to measure CPU time in).
         for heading, ident in (("## Lambda Managed Instances: throughput", "load"),
-                               ("## Lambda Managed Instances: cost against per-request Lambda", "lmi-cost-seed")):
-            with self.subTest(section=heading):
+                               ("## Lambda Managed Instances: cost against per-request Lambda", "lmi-cost-seed"),
+                               ("## Lambda Managed Instances: cost against per-request Lambda", "lmi-cost-big")):
+            with self.subTest(section=heading, result=ident):
                 section = text.split(heading, 1)[1].split("\n## ", 1)[0]
-                if ident in meta["commands"]:
+                made = ident in meta["commands"] and (
+                    ident == "load" or (self.out / f"{ident}.md").exists())
+                if made:
                     self.assertIn(meta["commands"][ident][0], section)
                 else:
-                    self.assertIn("Not generated: ", section)
+                    self.assertIn("Not generated", section)
 
     def test_the_headline_comes_from_the_measurements(self):
         summary = self.read("summary.md")
