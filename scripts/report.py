@@ -501,12 +501,18 @@ def machine_description():
     return f"{platform.machine()}, {os.cpu_count()} vCPU{', ' + cpu if cpu else ''}{mem}, {osname}"
 
 
-def replace_headline(readme: Path, block: str, begin_mark=HEADLINE_BEGIN, end_mark=HEADLINE_END):
+def replace_blocks(readme: Path, blocks):
+    """Writes each (block, begin mark, end mark, required) over its marked block in `readme`, in
+    one read and one write; an optional block whose begin mark the README lacks is left out."""
     text = readme.read_text(encoding="utf-8")
-    begin, end = text.find(begin_mark), text.find(end_mark)
-    if begin < 0 or end < begin:
-        raise ReportError(f"{readme}: no {begin_mark} ... {end_mark} block to replace")
-    readme.write_text(text[:begin] + block + text[end + len(end_mark):], encoding="utf-8")
+    for block, begin_mark, end_mark, required in blocks:
+        begin, end = text.find(begin_mark), text.find(end_mark)
+        if begin < 0 and not required:
+            continue
+        if begin < 0 or end < begin:
+            raise ReportError(f"{readme}: no {begin_mark} ... {end_mark} block to replace")
+        text = text[:begin] + block + text[end + len(end_mark):]
+    readme.write_text(text, encoding="utf-8")
 
 
 def main(argv=None):
@@ -545,10 +551,11 @@ def main(argv=None):
                 f"{lmi_block}\n", encoding="utf-8")
         cost_block = report.lmi_cost()
         if args.readme:
-            replace_headline(args.readme, block)
-            for extra, begin_mark, end_mark in ((lmi_block, LMI_BEGIN, LMI_END), (cost_block, COST_BEGIN, COST_END)):
-                if extra and begin_mark in args.readme.read_text(encoding="utf-8"):
-                    replace_headline(args.readme, extra, begin_mark, end_mark)
+            replace_blocks(args.readme, [(block, HEADLINE_BEGIN, HEADLINE_END, True)]
+                           + [(extra, begin_mark, end_mark, False)
+                              for extra, begin_mark, end_mark in ((lmi_block, LMI_BEGIN, LMI_END),
+                                                                  (cost_block, COST_BEGIN, COST_END))
+                              if extra])
     except ReportError as e:
         print(f"report: {e}", file=sys.stderr)
         return 1
