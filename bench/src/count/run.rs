@@ -8,8 +8,10 @@
 //! strings on the guest's initial stack have the same length whatever was measured).
 
 use std::fs::File;
+use std::future::Future;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
+use std::task::Poll;
 use std::time::Duration;
 
 use super::plugin::PluginReport;
@@ -120,16 +122,29 @@ pub async fn counted_run(
         fixed_epoch: Some(FIXED_EPOCH),
         ..ApiConfig::default()
     };
-    let mut f = LocalFunction::start_with_api(&cfg, opts.init_timeout, api, &[last]).await?;
+    let f = LocalFunction::start_with_api(&cfg, opts.init_timeout, api, &[last]).await?;
     match &f.init().status {
         InitStatus::Ready => {}
         other => return Err(failure(&f, &format!("init did not finish: {other:?}"))),
     }
     if let Some(event) = event {
-        for i in 0..n {
+        // Every invocation is queued at once, so each `GET next` after the first is answered the
+        // moment it arrives. A runtime that pipelines its next poll behind its result post then
+        // reads the post's answer and the next event together, every time: handed out one by
+        // one, the event would race the runtime's read and the count would vary from run to run.
+        let api = f.api();
+        let invocations = (0..n).map(|i| {
             // Fixed ids: the runtime parses and echoes them, so they are part of its input.
             let id = format!("00000000-0000-4000-8000-{:012}", i + 1);
-            let done = f.invoke_as(id, event.payload.clone(), opts.timeout).await;
+            api.invoke_as(id, event.payload.clone(), opts.timeout)
+        });
+        let done = tokio::select! {
+            done = join_in_order(invocations.collect()) => done,
+            exit = f.process().exited() => {
+                return Err(failure(&f, &format!("exited during the invocations: {exit}")));
+            }
+        };
+        for (i, done) in done.into_iter().enumerate() {
             match done.outcome {
                 Outcome::Response(_) | Outcome::FunctionError(_) => {}
                 other => {
@@ -154,6 +169,31 @@ pub async fn counted_run(
     let read = PluginReport::read(&report);
     let _ = std::fs::remove_file(&report);
     read.map_err(|e| failure(&f, &format!("{exit}, no plugin report: {e}")))
+}
+
+/// Runs the futures concurrently, each first polled in the order given (an invocation is
+/// queued at its first poll); their outputs in that order.
+async fn join_in_order<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    Poll::Ready(value) => *output = Some(value),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
 }
 
 fn failure(f: &LocalFunction, what: &str) -> Error {

@@ -24,7 +24,7 @@ use crate::function::logging::{Level, Logger};
 use crate::function::processor::{trim_buffer, Processor, Reply};
 use crate::function::response::write_function_error;
 pub use crate::function::runtime_api::RuntimeError;
-use crate::function::runtime_api::{fail, Connection, Endpoint};
+use crate::function::runtime_api::{fail, Connection, Endpoint, Then};
 
 /// One invocation at a time: a connection, a processor and the buffers they reuse.
 pub struct Worker {
@@ -77,7 +77,7 @@ impl Worker {
                 error_type: "DeadlineExceeded",
                 message: "the invocation deadline had passed when the event arrived",
             };
-            return post_error(api, logger, error_document, id, failure).await;
+            return post_error(api, logger, error_document, id, failure, Then::Next).await;
         }
         if logger.enabled(Level::Debug) {
             let text = String::from_utf8_lossy(event);
@@ -98,7 +98,7 @@ impl Worker {
                     error_type,
                     message: &err.message,
                 };
-                post_error(api, logger, error_document, id, failure).await
+                post_error(api, logger, error_document, id, failure, Then::Next).await
             }
         };
         // Big events must not pin their memory for the life of the process once they stop.
@@ -124,7 +124,7 @@ async fn post_response(
     id: &str,
     body: &[u8],
 ) -> Result<(), RuntimeError> {
-    let status = api.post_response(id, body).await?;
+    let status = api.post_response(id, body, Then::Next).await?;
     if status.is_success() {
         return Ok(());
     }
@@ -141,7 +141,10 @@ async fn post_response(
             error_type: "ResponseRejected",
             message: &message,
         };
-        return post_error(api, logger, error_document, id, failure).await;
+        // The worker's `GET next` already went out behind the response and its answer waits
+        // for the next invocation: the error goes on a connection of its own.
+        let mut own = Connection::new(api.endpoint().clone());
+        return post_error(&mut own, logger, error_document, id, failure, Then::Nothing).await;
     }
     Err(RuntimeError(format!("POST response answered {status}")))
 }
@@ -152,10 +155,11 @@ async fn post_error(
     error_document: &mut Vec<u8>,
     id: &str,
     failure: Failure<'_>,
+    then: Then,
 ) -> Result<(), RuntimeError> {
     write_function_error(error_document, failure.error_type, failure.message);
     let status = api
-        .post_error(id, failure.error_type, error_document)
+        .post_error(id, failure.error_type, error_document, then)
         .await?;
     if status.is_server_error() {
         return Err(RuntimeError(format!("POST error answered {status}")));

@@ -10,9 +10,15 @@
 //! request), 39,026 through hyper's connection-level client (its dispatch task and channels,
 //! header maps), and less again here (docs/design.md, "Own Runtime API loop").
 //!
+//! A result post carries the worker's next `GET next` in the same write (HTTP/1.1 pipelining):
+//! one `send` per invocation instead of two, and no round trip between answering one event and
+//! asking for the next. The Runtime API answers a connection's requests in order, so the post's
+//! answer is read first; a server that closes after it never saw the `GET`, which is then sent
+//! again on a new connection.
+//!
 //! What the client accepts of the server: `Content-Length` and `chunked` bodies, a body ended by
 //! the connection's close, `Connection: close` (the next request opens a new connection), 1xx
-//! interim answers (skipped). It sends no `Expect`, no pipelined request, no upgrade.
+//! interim answers (skipped). It sends no `Expect`, no upgrade.
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -155,6 +161,17 @@ pub struct Connection {
     /// an unfinished head or trailer section (under `MAX_HEAD_BYTES`) and one read's room.
     input: Vec<u8>,
     start: usize,
+    /// A `GET next` went out behind the last result post and its answer is still to be read.
+    next_sent: bool,
+}
+
+/// What a result post asks for right behind it, in the same write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Then {
+    /// The worker's next invocation: `GET next` is pipelined behind the post.
+    Next,
+    /// Nothing: the connection is used for this post only.
+    Nothing,
 }
 
 impl Connection {
@@ -166,7 +183,13 @@ impl Connection {
             request: Vec::new(),
             input: Vec::new(),
             start: 0,
+            next_sent: false,
         }
+    }
+
+    /// Where this connection goes.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
     }
 
     /// `GET next`: waits for an invocation and reads its event into `event` (cleared first).
@@ -174,10 +197,12 @@ impl Connection {
     /// enough for the processor to report the event as too large.
     pub async fn next(&mut self, event: &mut Vec<u8>) -> Result<Invocation, RuntimeError> {
         const WHAT: &str = "GET next";
-        let head = self
-            .exchange("GET", NEXT, None, &[])
-            .await
-            .map_err(|e| fail(WHAT, e))?;
+        if !std::mem::take(&mut self.next_sent) {
+            self.request.clear();
+            push_request(&mut self.request, &self.endpoint, "GET", NEXT, None, &[]);
+            self.send().await.map_err(|e| fail(WHAT, e))?;
+        }
+        let head = self.read_answer_head().await.map_err(|e| fail(WHAT, e))?;
         event.clear();
         self.read_body(head.body, Some(event), MAX_EVENT_BYTES + 1)
             .await
@@ -200,24 +225,27 @@ impl Connection {
         })
     }
 
-    /// `POST /invocation/{id}/response`; the status the Runtime API answered.
+    /// `POST /invocation/{id}/response`, then `then`; the status the Runtime API answered the
+    /// post with.
     pub async fn post_response(
         &mut self,
         id: &str,
         body: &[u8],
+        then: Then,
     ) -> Result<StatusCode, RuntimeError> {
-        self.post("POST response", id, "/response", None, body)
+        self.post("POST response", id, "/response", None, body, then)
             .await
     }
 
-    /// `POST /invocation/{id}/error` with `Lambda-Runtime-Function-Error-Type`.
+    /// `POST /invocation/{id}/error` with `Lambda-Runtime-Function-Error-Type`, then `then`.
     pub async fn post_error(
         &mut self,
         id: &str,
         error_type: &'static str,
         document: &[u8],
+        then: Then,
     ) -> Result<StatusCode, RuntimeError> {
-        self.post("POST error", id, "/error", Some(error_type), document)
+        self.post("POST error", id, "/error", Some(error_type), document, then)
             .await
     }
 
@@ -228,6 +256,7 @@ impl Connection {
         result: &str,
         error_type: Option<&'static str>,
         body: &[u8],
+        then: Then,
     ) -> Result<StatusCode, RuntimeError> {
         // The id goes into the request line: anything but URI-safe characters would let the
         // Runtime API's answer rewrite our request.
@@ -240,57 +269,32 @@ impl Connection {
                 "{what}: the request id {id:?} does not fit a URI"
             )));
         }
-        let head = self
-            .exchange("POST", id, Some((result, error_type)), body)
-            .await
-            .map_err(|e| fail(what, e))?;
+        if self.next_sent {
+            return Err(RuntimeError(format!(
+                "{what}: a GET next is still unanswered on this connection"
+            )));
+        }
+        self.request.clear();
+        let post = Some((result, error_type));
+        push_request(&mut self.request, &self.endpoint, "POST", id, post, body);
+        if then == Then::Next {
+            push_request(&mut self.request, &self.endpoint, "GET", NEXT, None, &[]);
+        }
+        self.send().await.map_err(|e| fail(what, e))?;
+        let head = self.read_answer_head().await.map_err(|e| fail(what, e))?;
         self.read_body(head.body, None, 0)
             .await
             .map_err(|e| fail(what, e))?;
         self.finish(&head);
+        // A server that closed after the post never read the `GET`: `next` sends it again.
+        self.next_sent = then == Then::Next && self.stream.is_some();
         Ok(head.status)
     }
 
-    /// Writes one request and reads its answer's head. `target` is `next`'s path, or a request
-    /// id with `result` naming the result path. A request that fails on the connection is not
-    /// retried: its invocation's state is unknown, so the process exits instead.
-    async fn exchange(
-        &mut self,
-        method: &str,
-        target: &str,
-        result: Option<(&str, Option<&'static str>)>,
-        body: &[u8],
-    ) -> Result<Head, String> {
-        let request = &mut self.request;
-        request.clear();
-        request.extend_from_slice(method.as_bytes());
-        request.push(b' ');
-        request.extend_from_slice(self.endpoint.base_path.as_bytes());
-        // The request line's target: `next`'s path, or a result path around the request id.
-        match result {
-            None => request.extend_from_slice(target.as_bytes()),
-            Some((result, _)) => {
-                request.extend_from_slice(INVOCATION.as_bytes());
-                request.extend_from_slice(target.as_bytes());
-                request.extend_from_slice(result.as_bytes());
-            }
-        }
-        request.extend_from_slice(b" HTTP/1.1\r\nHost: ");
-        request.extend_from_slice(self.endpoint.host.as_bytes());
-        request.extend_from_slice(b"\r\nUser-Agent: ");
-        request.extend_from_slice(USER_AGENT.as_bytes());
-        // Only a result post has a body (`GET next` sends no Content-Length).
-        if let Some((_, error_type)) = result {
-            if let Some(error_type) = error_type {
-                request.extend_from_slice(b"\r\nLambda-Runtime-Function-Error-Type: ");
-                request.extend_from_slice(error_type.as_bytes());
-                request.extend_from_slice(b"\r\nContent-Type: application/json");
-            }
-            request.extend_from_slice(b"\r\nContent-Length: ");
-            push_decimal(request, body.len());
-        }
-        request.extend_from_slice(b"\r\n\r\n");
-        request.extend_from_slice(body);
+    /// Writes what is in `request`, on a new connection if there is none. A request that fails
+    /// on the connection is not retried: its invocation's state is unknown, so the process
+    /// exits instead.
+    async fn send(&mut self) -> Result<(), String> {
         if self.stream.is_none() {
             self.stream = Some(connect(&self.endpoint).await?);
             self.input.clear();
@@ -300,10 +304,13 @@ impl Connection {
         stream
             .write_all(&self.request)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string())
+    }
+
+    /// Reads the head of the next answer on the connection, past any 1xx interim answer.
+    async fn read_answer_head(&mut self) -> Result<Head, String> {
         loop {
             let head = self.read_head().await?;
-            // 1xx answers are interim: the real one follows.
             if !head.status.is_informational() {
                 return Ok(head);
             }
@@ -546,6 +553,45 @@ fn read_head_fields(answer: &httparse::Response<'_, '_>) -> Result<Head, String>
     })
 }
 
+/// Appends one request to `out`. `target` is `next`'s path, or a request id with `result`
+/// naming the result path and the error type, if any.
+fn push_request(
+    out: &mut Vec<u8>,
+    endpoint: &Endpoint,
+    method: &str,
+    target: &str,
+    result: Option<(&str, Option<&'static str>)>,
+    body: &[u8],
+) {
+    out.extend_from_slice(method.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(endpoint.base_path.as_bytes());
+    match result {
+        None => out.extend_from_slice(target.as_bytes()),
+        Some((result, _)) => {
+            out.extend_from_slice(INVOCATION.as_bytes());
+            out.extend_from_slice(target.as_bytes());
+            out.extend_from_slice(result.as_bytes());
+        }
+    }
+    out.extend_from_slice(b" HTTP/1.1\r\nHost: ");
+    out.extend_from_slice(endpoint.host.as_bytes());
+    out.extend_from_slice(b"\r\nUser-Agent: ");
+    out.extend_from_slice(USER_AGENT.as_bytes());
+    // Only a result post has a body (`GET next` sends no Content-Length).
+    if let Some((_, error_type)) = result {
+        if let Some(error_type) = error_type {
+            out.extend_from_slice(b"\r\nLambda-Runtime-Function-Error-Type: ");
+            out.extend_from_slice(error_type.as_bytes());
+            out.extend_from_slice(b"\r\nContent-Type: application/json");
+        }
+        out.extend_from_slice(b"\r\nContent-Length: ");
+        push_decimal(out, body.len());
+    }
+    out.extend_from_slice(b"\r\n\r\n");
+    out.extend_from_slice(body);
+}
+
 /// Writes `n` in decimal: the request's Content-Length, without the formatting machinery.
 fn push_decimal(out: &mut Vec<u8>, mut n: usize) {
     let mut digits = [0u8; 20];
@@ -566,8 +612,7 @@ async fn connect(endpoint: &Endpoint) -> Result<TcpStream, String> {
     for addr in &endpoint.addrs {
         match TcpStream::connect(addr).await {
             Ok(stream) => {
-                // Requests are small and answered before the next is sent: never wait for
-                // Nagle's algorithm.
+                // Each write is whole requests, small ones: never wait for Nagle's algorithm.
                 let _ = stream.set_nodelay(true);
                 return Ok(stream);
             }
@@ -710,10 +755,13 @@ mod tests {
             Some(UNIX_EPOCH + Duration::from_secs(1_767_225_600))
         );
         assert_eq!(event, b"{}");
-        let status = connection.post_response("abc-1", b"[1]").await.unwrap();
+        let status = connection
+            .post_response("abc-1", b"[1]", Then::Nothing)
+            .await
+            .unwrap();
         assert_eq!(status, StatusCode::ACCEPTED);
         let status = connection
-            .post_error("abc-1", "InvalidJson", b"{\"e\":1}")
+            .post_error("abc-1", "InvalidJson", b"{\"e\":1}", Then::Nothing)
             .await
             .unwrap();
         assert_eq!(status, StatusCode::ACCEPTED);
@@ -969,9 +1017,116 @@ mod tests {
         let (endpoint, _server) = scripted(vec![answer(&[OK])]).await;
         let mut connection = Connection::new(endpoint);
         for id in ["", "a b", "a\r\nX-Injected: 1", "../next", "id?x=1"] {
-            let err = connection.post_response(id, b"{}").await.unwrap_err().0;
+            let err = connection
+                .post_response(id, b"{}", Then::Next)
+                .await
+                .unwrap_err()
+                .0;
             assert!(err.contains("does not fit a URI"), "{id:?}: {err}");
         }
         assert!(connection.stream.is_none(), "nothing was sent");
+    }
+
+    const NEXT_ANSWER: &[u8] =
+        b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: id-2\r\nContent-Length: 2\r\n\r\n[]";
+
+    /// Reads from `socket` until `seen` holds `count` request heads (none of these has a body).
+    async fn read_heads(socket: &mut TcpStream, seen: &mut Vec<u8>, count: usize) {
+        while seen.windows(4).filter(|w| *w == b"\r\n\r\n").count() < count {
+            let mut chunk = [0u8; 4096];
+            let n = socket.read(&mut chunk).await.unwrap();
+            assert!(n > 0, "client closed early");
+            seen.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_result_post_carries_the_next_poll_before_its_answer() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = Endpoint::parse(&listener.local_addr().unwrap().to_string()).unwrap();
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut seen = Vec::new();
+            // The server answers nothing until both requests are in: a client that waited for
+            // the post's answer before asking for the next event would never get one.
+            read_heads(&mut socket, &mut seen, 1).await;
+            seen.clear();
+            socket.write_all(NEXT_ANSWER).await.unwrap();
+            read_heads(&mut socket, &mut seen, 2).await;
+            socket.write_all(OK).await.unwrap();
+            socket.write_all(NEXT_ANSWER).await.unwrap();
+            seen
+        });
+        let mut connection = Connection::new(endpoint);
+        let mut event = Vec::new();
+        connection.next(&mut event).await.unwrap();
+        let status = connection
+            .post_error("id-2", "InvalidJson", b"", Then::Next)
+            .await
+            .unwrap();
+        assert_eq!(status, StatusCode::ACCEPTED);
+        // The next poll's answer was already asked for: `next` only reads it.
+        let invocation = tokio::time::timeout(Duration::from_secs(5), connection.next(&mut event))
+            .await
+            .expect("the pipelined poll was answered")
+            .unwrap();
+        assert_eq!(invocation.request_id, "id-2");
+        assert_eq!(event, b"[]");
+        let seen = String::from_utf8(server.await.unwrap()).unwrap();
+        let (post, get) = seen.split_once("\r\n\r\n").unwrap();
+        assert!(
+            post.starts_with("POST /2018-06-01/runtime/invocation/id-2/error "),
+            "{post}"
+        );
+        assert!(post.ends_with("Content-Length: 0"), "{post}");
+        assert!(
+            get.starts_with("GET /2018-06-01/runtime/invocation/next "),
+            "{get}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_poll_lost_to_a_closing_server_is_sent_again_on_a_new_connection() {
+        let close_ok = b"HTTP/1.1 202 Accepted\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+        let (endpoint, server) = scripted(vec![
+            Answer {
+                pieces: vec![close_ok.to_vec()],
+                close: true,
+            },
+            answer(&[NEXT_ANSWER]),
+        ])
+        .await;
+        let mut connection = Connection::new(endpoint);
+        let status = connection
+            .post_response("id-1", b"{}", Then::Next)
+            .await
+            .unwrap();
+        assert_eq!(status, StatusCode::ACCEPTED);
+        assert!(
+            !connection.next_sent,
+            "the closing server never read the poll"
+        );
+        let invocation = connection.next(&mut Vec::new()).await.unwrap();
+        assert_eq!(invocation.request_id, "id-2");
+        let received = server.await.unwrap();
+        assert_eq!(received.len(), 2, "{received:?}");
+        assert!(received[0].starts_with(b"POST /2018-06-01/runtime/invocation/id-1/response "));
+        assert!(received[1].starts_with(b"GET /2018-06-01/runtime/invocation/next "));
+    }
+
+    #[tokio::test]
+    async fn no_result_is_posted_while_a_poll_is_unanswered() {
+        let (endpoint, _server) = scripted(vec![answer(&[OK])]).await;
+        let mut connection = Connection::new(endpoint);
+        connection
+            .post_response("id-1", b"{}", Then::Next)
+            .await
+            .unwrap();
+        let err = connection
+            .post_response("id-1", b"{}", Then::Nothing)
+            .await
+            .unwrap_err()
+            .0;
+        assert!(err.contains("a GET next is still unanswered"), "{err}");
     }
 }
