@@ -120,6 +120,7 @@ pub async fn counted_run(
     let last = Fault::NextDropFrom(n as u64 + 1);
     let api = ApiConfig {
         fixed_epoch: Some(FIXED_EPOCH),
+        flush_pipelined_together: true,
         ..ApiConfig::default()
     };
     let f = LocalFunction::start_with_api(&cfg, opts.init_timeout, api, &[last]).await?;

@@ -59,6 +59,11 @@ pub struct ApiConfig {
     /// real clock: `lambda-bench count` fixes it, so the bytes a runtime parses do not depend on
     /// when it ran.
     pub fixed_epoch: Option<Duration>,
+    /// Answers to pipelined requests go out together when the later one is ready at once (hyper's
+    /// `pipeline_flush`): `count` sets it so that a runtime that pipelines its next poll behind
+    /// its result post reads both answers in one read every time. Off elsewhere: a connection
+    /// dropped by an injected fault would take the earlier answer, still unflushed, with it.
+    pub flush_pipelined_together: bool,
 }
 
 impl Default for ApiConfig {
@@ -69,6 +74,7 @@ impl Default for ApiConfig {
             account_id: "000000000000".to_owned(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             fixed_epoch: None,
+            flush_pipelined_together: false,
         }
     }
 }

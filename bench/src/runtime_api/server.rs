@@ -49,13 +49,9 @@ async fn serve_connection(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
         let shared = shared.clone();
         service_fn(move |req| handle(shared.clone(), req))
     };
-    // A bootstrap may pipeline (its result post and its next poll in one write): the post's
-    // answer then goes out with the poll's when that one is ready at once (a queued event), in
-    // one write, so what the bootstrap reads, and so `count`'s instructions, does not depend on
-    // when the bytes happened to arrive.
     let result = hyper::server::conn::http1::Builder::new()
         .keep_alive(true)
-        .pipeline_flush(true)
+        .pipeline_flush(shared.config.flush_pipelined_together)
         .serve_connection(TokioIo::new(stream), service)
         .await;
     if let Err(err) = result {
