@@ -8,11 +8,11 @@
 //! strings on the guest's initial stack have the same length whatever was measured).
 
 use std::fs::File;
-use std::future::Future;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::task::Poll;
 use std::time::Duration;
+
+use futures_util::future::join_all;
 
 use super::plugin::PluginReport;
 use super::CountOptions;
@@ -140,7 +140,7 @@ pub async fn counted_run(
             api.invoke_as(id, event.payload.clone(), opts.timeout)
         });
         let done = tokio::select! {
-            done = join_in_order(invocations.collect()) => done,
+            done = join_all(invocations) => done,
             exit = f.process().exited() => {
                 return Err(failure(&f, &format!("exited during the invocations: {exit}")));
             }
@@ -170,31 +170,6 @@ pub async fn counted_run(
     let read = PluginReport::read(&report);
     let _ = std::fs::remove_file(&report);
     read.map_err(|e| failure(&f, &format!("{exit}, no plugin report: {e}")))
-}
-
-/// Runs the futures concurrently, each first polled in the order given (an invocation is
-/// queued at its first poll); their outputs in that order.
-async fn join_in_order<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
-    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
-            if output.is_none() {
-                match future.as_mut().poll(cx) {
-                    Poll::Ready(value) => *output = Some(value),
-                    Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            Poll::Pending
-        } else {
-            Poll::Ready(())
-        }
-    })
-    .await;
-    outputs.into_iter().flatten().collect()
 }
 
 fn failure(f: &LocalFunction, what: &str) -> Error {
